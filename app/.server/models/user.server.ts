@@ -1,0 +1,54 @@
+import { hashPassword, verifyPassword } from "~/.server/auth.server";
+import { db } from "~/.server/db.server";
+import { Prisma } from "~/.server/generated/prisma/client";
+import { normalizeEmail } from "~/lib/account";
+import { SAMPLE_WORKFLOW_NAME, sampleWorkflowGraph } from "~/lib/sample-workflow";
+
+/** What the app may know about a user; the password hash never leaves this module. */
+const PUBLIC_USER = { id: true, email: true, createdAt: true } as const;
+
+export type PublicUser = Prisma.UserGetPayload<{ select: typeof PUBLIC_USER }>;
+
+export type CreateUserResult = { ok: true; user: PublicUser } | { ok: false; reason: "email_taken" };
+
+/** Creates the account together with its copy of the sample workflow: both or neither. */
+export async function createUser({ email, password }: { email: string; password: string }): Promise<CreateUserResult> {
+  const normalized = normalizeEmail(email);
+  const passwordHash = await hashPassword(password);
+  try {
+    const user = await db.$transaction(async (tx) => {
+      const created = await tx.user.create({ data: { email: normalized, passwordHash }, select: PUBLIC_USER });
+      await tx.workflow.create({
+        data: {
+          ownerId: created.id,
+          name: SAMPLE_WORKFLOW_NAME,
+          // A Graph is plain JSON by construction (GraphSchema), which Prisma's JSON input type cannot see.
+          graph: sampleWorkflowGraph() as Prisma.InputJsonValue,
+        },
+      });
+      return created;
+    });
+    return { ok: true, user };
+  } catch (error) {
+    // No "does it exist?" query first: the unique index is the only check two concurrent sign-ups cannot both pass.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      return { ok: false, reason: "email_taken" };
+    }
+    throw error;
+  }
+}
+
+export async function verifyLogin(email: string, password: string): Promise<PublicUser | null> {
+  const user = await db.user.findUnique({ where: { email: normalizeEmail(email) } });
+  if (!user) {
+    // Spend the same hashing time as a real check, so response times do not reveal which emails have accounts.
+    await hashPassword(password);
+    return null;
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  return { id: user.id, email: user.email, createdAt: user.createdAt };
+}
+
+export async function getUserById(id: string): Promise<PublicUser | null> {
+  return db.user.findUnique({ where: { id }, select: PUBLIC_USER });
+}

@@ -1,0 +1,24 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { requireApiUserId } from "~/.server/auth.server";
+import { methodNotAllowed, readJsonBody } from "~/.server/http.server";
+import { createApiToken } from "~/.server/models/api-token.server";
+import { CreateApiTokenSchema } from "~/lib/account";
+
+// The body is a short name; anything near this size is a mistake or abuse.
+const MAX_BODY_BYTES = 4_096;
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return methodNotAllowed(request, ["POST"]);
+  const userId = await requireApiUserId(request);
+  const { name } = await readJsonBody(request, CreateApiTokenSchema, MAX_BODY_BYTES);
+  const { token, record } = await createApiToken(userId, name);
+  return json(
+    { token, apiToken: { id: record.id, name: record.name, prefix: record.prefix, createdAt: record.createdAt } },
+    { status: 201, headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return methodNotAllowed(request, ["POST"]);
+}
+

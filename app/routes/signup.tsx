@@ -1,0 +1,50 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData } from "@remix-run/react";
+import { createSession, getUserId, safeRedirectPath } from "~/.server/auth.server";
+import { createUser } from "~/.server/models/user.server";
+import { AccountForm, AccountLink, CHECK_FIELDS_MESSAGE, type AccountActionData } from "~/components/account-form";
+import { SignupSchema, accountFieldErrors } from "~/lib/account";
+
+export const meta: MetaFunction = () => [{ title: "Create account · Weft" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUserId(request)) throw redirect("/workflows");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const parsed = SignupSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    return data<AccountActionData>(
+      { formError: CHECK_FIELDS_MESSAGE, fieldErrors: accountFieldErrors(parsed.error) },
+      { status: 400 },
+    );
+  }
+  const result = await createUser(parsed.data);
+  if (!result.ok) {
+    return data<AccountActionData>(
+      { formError: "An account with this email already exists.", invalidFields: ["email"] },
+      { status: 409 },
+    );
+  }
+  return redirect(safeRedirectPath(form.get("redirectTo")), {
+    headers: { "Set-Cookie": await createSession(result.user.id) },
+  });
+}
+
+export default function SignupPage() {
+  return (
+    <AccountForm
+      title="Create your account"
+      submitLabel="Create account"
+      passwordAutoComplete="new-password"
+      actionData={useActionData<typeof action>()}
+      alternative={
+        <>
+          Already have an account? <AccountLink to="/login">Log in</AccountLink>
+        </>
+      }
+    />
+  );
+}
