@@ -1,0 +1,122 @@
+import { db, type Prisma } from "~/.server/db.server";
+import { GraphSchema, type Graph } from "~/lib/graph";
+import { MAX_WORKFLOW_NAME_LENGTH } from "~/lib/workflow-fields";
+
+// Every function takes the owner's id and filters by it, so another user's workflow id behaves
+// exactly like one that does not exist: callers cannot leak it by accident.
+
+export interface WorkflowSummary {
+  id: string;
+  name: string;
+  nodeCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Workflow {
+  id: string;
+  name: string;
+  graph: Graph;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type UpdateWorkflowResult =
+  | { status: "ok"; workflow: Workflow }
+  | { status: "not_found" }
+  | { status: "conflict"; currentVersion: number };
+
+const WORKFLOW_FIELDS = { id: true, name: true, graph: true, version: true, createdAt: true, updatedAt: true } as const;
+
+type WorkflowRow = Prisma.WorkflowGetPayload<{ select: typeof WORKFLOW_FIELDS }>;
+
+/** The owner's workflows, most recently changed first. */
+export async function listWorkflows(ownerId: string): Promise<WorkflowSummary[]> {
+  // Counting in SQL keeps whole graphs (up to MAX_GRAPH_BYTES each) out of a list that shows a number.
+  return db.$queryRaw<WorkflowSummary[]>`
+    SELECT "id", "name", "createdAt", "updatedAt", jsonb_array_length("graph"->'nodes') AS "nodeCount"
+    FROM "Workflow"
+    WHERE "ownerId" = ${ownerId}
+    ORDER BY "updatedAt" DESC, "id" DESC`;
+}
+
+export async function getWorkflow(ownerId: string, id: string): Promise<Workflow | null> {
+  const row = await db.workflow.findFirst({ where: { id, ownerId }, select: WORKFLOW_FIELDS });
+  return row ? toWorkflow(row) : null;
+}
+
+/** Stores a workflow; the graph must already have passed validateGraph. */
+export async function createWorkflow(ownerId: string, input: { name: string; graph: Graph }): Promise<Workflow> {
+  const row = await db.workflow.create({
+    data: { ownerId, name: input.name, graph: toJson(input.graph) },
+    select: WORKFLOW_FIELDS,
+  });
+  return toWorkflow(row);
+}
+
+/**
+ * Saves changes made to `version` of the workflow. The version check and the write are one
+ * statement, so of two saves made from the same version exactly one wins and the other learns
+ * of the conflict instead of silently overwriting it.
+ */
+export async function updateWorkflow(
+  ownerId: string,
+  id: string,
+  input: { name?: string; graph?: Graph; version: number },
+): Promise<UpdateWorkflowResult> {
+  const [row] = await db.workflow.updateManyAndReturn({
+    where: { id, ownerId, version: input.version },
+    data: {
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.graph === undefined ? {} : { graph: toJson(input.graph) }),
+      version: { increment: 1 },
+    },
+    select: WORKFLOW_FIELDS,
+  });
+  if (row) return { status: "ok", workflow: toWorkflow(row) };
+
+  const current = await db.workflow.findFirst({ where: { id, ownerId }, select: { version: true } });
+  return current ? { status: "conflict", currentVersion: current.version } : { status: "not_found" };
+}
+
+/**
+ * Renames without a version check: a name change loses nobody's work. It still counts as a
+ * save, so an editor holding the old version learns of it before saving over it.
+ */
+export async function renameWorkflow(ownerId: string, id: string, name: string): Promise<Workflow | null> {
+  const [row] = await db.workflow.updateManyAndReturn({
+    where: { id, ownerId },
+    data: { name, version: { increment: 1 } },
+    select: WORKFLOW_FIELDS,
+  });
+  return row ? toWorkflow(row) : null;
+}
+
+export async function deleteWorkflow(ownerId: string, id: string): Promise<boolean> {
+  const { count } = await db.workflow.deleteMany({ where: { id, ownerId } });
+  return count > 0;
+}
+
+/** A copy named "<name> (copy)", or null when the owner has no such workflow. */
+export async function duplicateWorkflow(ownerId: string, id: string): Promise<Workflow | null> {
+  const original = await getWorkflow(ownerId, id);
+  if (!original) return null;
+  return createWorkflow(ownerId, { name: copyName(original.name), graph: original.graph });
+}
+
+function copyName(name: string): string {
+  const suffix = " (copy)";
+  // Shortened rather than refused, so any workflow can be duplicated.
+  return `${name.slice(0, MAX_WORKFLOW_NAME_LENGTH - suffix.length).trimEnd()}${suffix}`;
+}
+
+function toWorkflow(row: WorkflowRow): Workflow {
+  // Only validated graphs are stored; parsing narrows the JSON column to the Graph type.
+  return { ...row, graph: GraphSchema.parse(row.graph) };
+}
+
+function toJson(graph: Graph): Prisma.InputJsonValue {
+  // A Graph is plain JSON by construction (GraphSchema), which Prisma's JSON input type cannot see.
+  return graph as Prisma.InputJsonValue;
+}
