@@ -54,6 +54,7 @@ test("another user's workflow is a 404 in the page and the API", async ({ browse
   const ownerPage = await owner.newPage();
   await signUp(ownerPage, uniqueEmail("owner"));
   await ownerPage.getByRole("main").getByRole("link", { name: /Product Marketing Kit/ }).click();
+  await expect(ownerPage).toHaveURL(/\/workflows\/[^/]+$/);
   const workflowUrl = new URL(ownerPage.url());
   const workflowId = workflowUrl.pathname.split("/").pop();
 
