@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+export const RunStatusSchema = z.enum(["idle", "queued", "running", "completed", "partial", "failed", "cancelled"]);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const NodeStatusSchema = z.enum(["idle", "queued", "running", "success", "failed", "skipped", "cancelled"]);
+export type NodeStatus = z.infer<typeof NodeStatusSchema>;
+
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ["completed", "partial", "failed", "cancelled"];
+
+/** Longest text preview kept per node, so progress stays far below Trigger.dev's 256 KB metadata limit. */
+export const PREVIEW_MAX_CHARS = 400;
+
+export const NodeProgressSchema = z.object({
+  status: NodeStatusSchema,
+  startedAt: z.string().nullable().default(null),
+  finishedAt: z.string().nullable().default(null),
+  durationMs: z.number().nullable().default(null),
+  /** Short text preview of the output (LLM text, or a media URL). */
+  preview: z.string().max(PREVIEW_MAX_CHARS).nullable().default(null),
+  error: z.string().nullable().default(null),
+});
+export type NodeProgress = z.infer<typeof NodeProgressSchema>;
+
+/**
+ * The live state of one run: written by the orchestrator (Trigger.dev run metadata, or the
+ * embedded engine's publisher) and read by the browser. One schema for both sides.
+ */
+export const RunProgressSchema = z.object({
+  version: z.literal(1),
+  runId: z.string(),
+  status: RunStatusSchema,
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  nodes: z.record(z.string(), NodeProgressSchema),
+  error: z.string().nullable().default(null),
+});
+export type RunProgress = z.infer<typeof RunProgressSchema>;

@@ -1,0 +1,50 @@
+import type { NodeParams, NodeType } from "../app/lib/nodes/registry";
+import type { NodeStatus, RunProgress } from "../app/lib/run-progress";
+import type { NodeInputs, NodeOutputs } from "./types";
+
+export interface RunNodeRequest {
+  runId: string;
+  nodeId: string;
+  nodeType: NodeType;
+  /** The node's parameters with connected values merged in, already validated by its schema. */
+  params: NodeParams<NodeType>;
+  inputs: NodeInputs;
+  /** Aborted when the run is cancelled; the execution should stop and reject. */
+  signal: AbortSignal;
+  /** Partial text while the node runs (LLM tokens); shown as the node's live preview. */
+  onText?: (textSoFar: string) => void;
+}
+
+/**
+ * One state change of a node execution. Fields left out are unchanged; the engine sends every
+ * field that belongs to the new state (the final update carries inputs, outputs or error, and times).
+ */
+export interface NodeRecordUpdate {
+  runId: string;
+  nodeId: string;
+  status: NodeStatus;
+  inputs?: NodeInputs;
+  outputs?: NodeOutputs;
+  error?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  fingerprint?: string;
+}
+
+/**
+ * What the engine needs from the mode it runs in (embedded in the app server, or a Trigger.dev
+ * orchestrator task). The core never touches the database or the SDK itself; tests use a fake.
+ */
+export interface RunPort {
+  /** Executes one node (embedded: calls the executor in-process; Trigger.dev: triggers a child task). */
+  runNode(request: RunNodeRequest): Promise<NodeOutputs>;
+  /** Persists a node's transition (its NodeExecution row). */
+  recordNode(update: NodeRecordUpdate): Promise<void>;
+  /**
+   * Publishes the whole progress object (Trigger.dev metadata / embedded publisher). Called after
+   * every transition with a fresh object that is never mutated afterwards; implementations may
+   * coalesce calls. The last call carries the run's final state.
+   */
+  reportProgress(progress: RunProgress): Promise<void>;
+}
