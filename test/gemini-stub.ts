@@ -1,0 +1,271 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A local server speaking the part of Gemini's REST API that @google/genai 2.x uses for text
+ * generation, so tests run the real SDK:
+ *   POST /v1beta/models/<model>:streamGenerateContent?alt=sse → Server-Sent Events, one
+ *        GenerateContentResponse JSON per `data:` event;
+ *   POST /v1beta/models/<model>:generateContent → one GenerateContentResponse JSON.
+ * Errors use Google's JSON error body ({error: {code, message, status, details}}), which the SDK
+ * turns into an ApiError with that status.
+ */
+
+export interface GeminiPart {
+  text?: string;
+  thought?: boolean;
+  inlineData?: { mimeType?: string; data?: string };
+}
+
+export interface GeminiContent {
+  role?: string;
+  parts?: GeminiPart[];
+}
+
+/** The JSON body the SDK sends (only the fields Weft uses are typed). */
+export interface GeminiRequestBody {
+  contents?: GeminiContent[];
+  systemInstruction?: GeminiContent;
+  generationConfig?: Record<string, unknown>;
+}
+
+export interface RecordedGeminiRequest {
+  method: string;
+  /** Path without the query, e.g. "/v1beta/models/gemini-2.5-flash:streamGenerateContent". */
+  path: string;
+  query: Record<string, string>;
+  /** From the path; null for paths the stub does not know. */
+  model: string | null;
+  stream: boolean;
+  /** The x-goog-api-key header. */
+  apiKey: string | undefined;
+  headers: IncomingHttpHeaders;
+  body: GeminiRequestBody;
+}
+
+/** How the stub answers one request. Build them with the functions below. */
+export type GeminiStubReply =
+  | { type: "text"; tokens: string[]; tokenDelayMs: number; finishReason: string }
+  | { type: "error"; status: number; statusName: string; message: string; reason?: string }
+  | { type: "prompt-blocked"; blockReason: string }
+  | { type: "hang" };
+
+type ErrorReply = Extract<GeminiStubReply, { type: "error" }>;
+
+/** Streams `tokens` one SSE event each, `tokenDelayMs` apart; the last carries `finishReason`. */
+export function textReply(
+  tokens: string | string[],
+  options: { tokenDelayMs?: number; finishReason?: string } = {},
+): GeminiStubReply {
+  return {
+    type: "text",
+    tokens: typeof tokens === "string" ? [tokens] : tokens,
+    tokenDelayMs: options.tokenDelayMs ?? 0,
+    finishReason: options.finishReason ?? "STOP",
+  };
+}
+
+export function rateLimited(): ErrorReply {
+  return {
+    type: "error",
+    status: 429,
+    statusName: "RESOURCE_EXHAUSTED",
+    message: "You exceeded your current quota, please check your plan and billing details.",
+  };
+}
+
+export function serverError(status = 500): ErrorReply {
+  return {
+    type: "error",
+    status,
+    statusName: status === 503 ? "UNAVAILABLE" : "INTERNAL",
+    message: status === 503 ? "The model is overloaded. Please try again later." : "An internal error has occurred.",
+  };
+}
+
+/** What Gemini answers for a key it does not know: 400, not 401. */
+export function invalidApiKey(): ErrorReply {
+  return {
+    type: "error",
+    status: 400,
+    statusName: "INVALID_ARGUMENT",
+    message: "API key not valid. Please pass a valid API key.",
+    reason: "API_KEY_INVALID",
+  };
+}
+
+/** The prompt itself was refused: no candidates, promptFeedback.blockReason set. */
+export function promptBlocked(blockReason = "SAFETY"): GeminiStubReply {
+  return { type: "prompt-blocked", blockReason };
+}
+
+/** The answer was stopped: a candidate without text whose finishReason is SAFETY. */
+export function stoppedForSafety(): GeminiStubReply {
+  return textReply([], { finishReason: "SAFETY" });
+}
+
+/** Accepts the request and never answers (until the client gives up or the stub closes). */
+export function hang(): GeminiStubReply {
+  return { type: "hang" };
+}
+
+export interface GeminiStub {
+  /** Give this to the SDK as httpOptions.baseUrl (GEMINI_BASE_URL). */
+  baseUrl: string;
+  /** Every request received, in order. */
+  requests: RecordedGeminiRequest[];
+  /**
+   * The replies for the next requests, in order; the last one then answers every later
+   * request. E.g. program(rateLimited(), rateLimited(), textReply("ok")).
+   */
+  program(...replies: GeminiStubReply[]): void;
+  /** Forgets recorded requests and goes back to the default reply. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_REPLY = textReply(["Hello ", "from the ", "Gemini stub."]);
+const ROUTE = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+
+/**
+ * Starts the stub on a free local port. With `apiKey`, requests carrying another key get
+ * Gemini's invalid-key answer (as the real service would) without using up a programmed reply.
+ */
+export async function startGeminiStub(options: { apiKey?: string } = {}): Promise<GeminiStub> {
+  const requests: RecordedGeminiRequest[] = [];
+  let replies: GeminiStubReply[] = [DEFAULT_REPLY];
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { error: { code: 500, message: String(error), status: "INTERNAL" } });
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://stub");
+    const route = ROUTE.exec(url.pathname);
+    const rawBody = await readBody(request);
+    let body: GeminiRequestBody = {};
+    try {
+      body = rawBody ? JSON.parse(rawBody) : {};
+    } catch {
+      return sendError(response, { type: "error", status: 400, statusName: "INVALID_ARGUMENT", message: "Invalid JSON payload received." });
+    }
+    const apiKey = headerValue(request.headers["x-goog-api-key"]);
+    requests.push({
+      method: request.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      model: route ? route[2] : null,
+      stream: route?.[3] === "streamGenerateContent",
+      apiKey,
+      headers: request.headers,
+      body,
+    });
+
+    if (!route || request.method !== "POST") {
+      return sendError(response, { type: "error", status: 404, statusName: "NOT_FOUND", message: `No route for ${request.method} ${url.pathname}` });
+    }
+    if (options.apiKey !== undefined && apiKey !== options.apiKey) return sendError(response, invalidApiKey());
+
+    const [reply] = replies;
+    if (replies.length > 1) replies.shift();
+    const model = route[2];
+    if (reply.type === "hang") return;
+    if (reply.type === "error") return sendError(response, reply);
+    if (route[3] === "generateContent") return sendJson(response, 200, wholeResponse(reply, model));
+    await streamResponse(response, reply, model);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    program(...next) {
+      if (next.length === 0) throw new Error("program() needs at least one reply");
+      replies = next;
+    },
+    reset() {
+      requests.length = 0;
+      replies = [DEFAULT_REPLY];
+    },
+    close() {
+      // Hanging requests would otherwise keep the server open forever.
+      server.closeAllConnections();
+      return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+type SuccessReply = Extract<GeminiStubReply, { type: "text" | "prompt-blocked" }>;
+
+function usageMetadata() {
+  return { promptTokenCount: 8, candidatesTokenCount: 4, totalTokenCount: 12 };
+}
+
+function candidate(text: string | null, finishReason?: string) {
+  return {
+    ...(text === null ? {} : { content: { parts: [{ text }], role: "model" } }),
+    ...(finishReason ? { finishReason } : {}),
+    index: 0,
+  };
+}
+
+function wholeResponse(reply: SuccessReply, model: string) {
+  if (reply.type === "prompt-blocked") {
+    return { promptFeedback: { blockReason: reply.blockReason }, usageMetadata: usageMetadata(), modelVersion: model };
+  }
+  const text = reply.tokens.join("");
+  return { candidates: [candidate(text || null, reply.finishReason)], usageMetadata: usageMetadata(), modelVersion: model };
+}
+
+async function streamResponse(response: ServerResponse, reply: SuccessReply, model: string): Promise<void> {
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  response.flushHeaders();
+  const events =
+    reply.type === "prompt-blocked" || reply.tokens.length === 0
+      ? [wholeResponse(reply, model)]
+      : reply.tokens.map((token, index) => {
+          const last = index === reply.tokens.length - 1;
+          return {
+            candidates: [candidate(token, last ? reply.finishReason : undefined)],
+            ...(last ? { usageMetadata: usageMetadata() } : {}),
+            modelVersion: model,
+          };
+        });
+  const delayMs = reply.type === "text" ? reply.tokenDelayMs : 0;
+  for (const event of events) {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    // The client went away (aborted or timed out): stop like the real service would.
+    if (response.destroyed) return;
+    response.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
+  }
+  response.end();
+}
+
+function sendError(response: ServerResponse, reply: ErrorReply): void {
+  const details = reply.reason
+    ? [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: reply.reason, domain: "googleapis.com" }]
+    : undefined;
+  sendJson(response, reply.status, {
+    error: { code: reply.status, message: reply.message, status: reply.statusName, ...(details ? { details } : {}) },
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
+  response.end(JSON.stringify(body));
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}

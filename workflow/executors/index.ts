@@ -1,0 +1,17 @@
+import type { ExecutorMap } from "../types";
+import { cropImage } from "./crop-image";
+import { extractFrame } from "./extract-frame";
+import { runLlm } from "./run-llm";
+import { text } from "./text";
+import { uploadImage } from "./upload-image";
+import { uploadVideo } from "./upload-video";
+
+/** One executor per node type; `satisfies` makes a missing one a compile error. */
+export const executors = {
+  text,
+  "upload-image": uploadImage,
+  "upload-video": uploadVideo,
+  "run-llm": runLlm,
+  "crop-image": cropImage,
+  "extract-frame": extractFrame,
+} satisfies ExecutorMap;

@@ -1,0 +1,6 @@
+import { type Executor, NodeError } from "../types";
+
+export const uploadImage: Executor<"upload-image"> = async ({ params, media }) => {
+  if (params.assetId === null) throw new NodeError("Upload an image first.");
+  return { image: await media.getAsset(params.assetId, "image") };
+};

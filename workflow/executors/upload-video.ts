@@ -1,0 +1,6 @@
+import { type Executor, NodeError } from "../types";
+
+export const uploadVideo: Executor<"upload-video"> = async ({ params, media }) => {
+  if (params.assetId === null) throw new NodeError("Upload a video first.");
+  return { video: await media.getAsset(params.assetId, "video") };
+};
