@@ -5,6 +5,14 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value));
 
+/** "true"/"1" or "false"/"0"; z.coerce.boolean would read the string "false" as true. */
+const booleanString = z
+  .preprocess(
+    (value) => (typeof value === "string" && value.trim() !== "" ? value.trim().toLowerCase() : undefined),
+    z.enum(["true", "false", "1", "0"]).default("false"),
+  )
+  .transform((value) => value === "true" || value === "1");
+
 /** Every environment variable Weft reads, in one place. README.md documents each of them. */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -21,8 +29,25 @@ export const EnvSchema = z.object({
   GEMINI_API_KEY: optionalString,
   /** Points the Gemini SDK at another endpoint (tests, proxies). */
   GEMINI_BASE_URL: optionalString,
+  /** Most node executions one embedded run has in flight at once. */
+  WEFT_NODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   MAX_GRAPH_NODES: z.coerce.number().int().positive().default(500),
   MAX_GRAPH_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  MAX_IMAGE_UPLOAD_BYTES: z.coerce.number().int().positive().default(20_000_000),
+  MAX_VIDEO_UPLOAD_BYTES: z.coerce.number().int().positive().default(200_000_000),
+  /** Keeps uploaded and generated files in this S3 bucket; unset = local disk under WEFT_DATA_DIR. */
+  S3_BUCKET: optionalString,
+  S3_REGION: optionalString.transform((value) => value ?? "us-east-1"),
+  /** An S3-compatible service (MinIO, R2, …); unset = AWS. */
+  S3_ENDPOINT: optionalString,
+  /** Unset = the AWS SDK's own credential chain (instance roles, AWS_PROFILE, …). */
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  /** Bucket in the path (`endpoint/bucket/key`), which most S3-compatible services need. */
+  S3_FORCE_PATH_STYLE: booleanString,
+}).refine((env) => (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined), {
+  message: "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither",
+  path: ["S3_SECRET_ACCESS_KEY"],
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
+import { getStorage } from "~/.server/storage/storage.server";
 import { SAMPLE_WORKFLOW_NAME, sampleWorkflowGraph } from "~/lib/sample-workflow";
 import { createUser, verifyLogin } from "./user.server";
 
@@ -22,7 +23,31 @@ describe("createUser", () => {
     const workflows = await db.workflow.findMany({ where: { ownerId: result.user.id } });
     expect(workflows).toHaveLength(1);
     expect(workflows[0].name).toBe(SAMPLE_WORKFLOW_NAME);
-    expect(workflows[0].graph).toEqual(sampleWorkflowGraph());
+    const [image, video] = await Promise.all([
+      db.asset.findFirstOrThrow({ where: { ownerId: result.user.id, mime: "image/jpeg" } }),
+      db.asset.findFirstOrThrow({ where: { ownerId: result.user.id, mime: "video/mp4" } }),
+    ]);
+    expect(workflows[0].graph).toEqual(sampleWorkflowGraph({ imageAssetId: image.id, videoAssetId: video.id }));
+  });
+
+  it("gives the account the sample photo and video, probed, with their bytes stored once for everyone", async () => {
+    const first = await createUser({ email: uniqueEmail(), password: PASSWORD });
+    const second = await createUser({ email: uniqueEmail(), password: PASSWORD });
+    if (!first.ok || !second.ok) throw new Error("sign-up refused");
+
+    const assetsOf = (ownerId: string) => db.asset.findMany({ where: { ownerId }, orderBy: { mime: "asc" } });
+    const [mine, theirs] = await Promise.all([assetsOf(first.user.id), assetsOf(second.user.id)]);
+    expect(mine).toMatchObject([
+      { mime: "image/jpeg", width: 640, height: 480, durationSeconds: null, originalName: "product-photo.jpg" },
+      { mime: "video/mp4", width: 480, height: 270, originalName: "demo-video.mp4" },
+    ]);
+    expect(mine[1].durationSeconds).toBeCloseTo(4, 1);
+    expect(mine.reduce((total, asset) => total + asset.bytes, 0)).toBeLessThan(2_000_000);
+
+    // Each account has its own rows, naming the same stored bytes.
+    expect(theirs.map((asset) => asset.id)).not.toEqual(mine.map((asset) => asset.id));
+    expect(theirs.map((asset) => asset.storageKey)).toEqual(mine.map((asset) => asset.storageKey));
+    for (const asset of mine) expect(await getStorage().stat(asset.storageKey)).toEqual({ size: asset.bytes });
   });
 
   it("normalises the email", async () => {
@@ -50,6 +75,7 @@ describe("createUser", () => {
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(results.filter((result) => !result.ok)).toEqual([{ ok: false, reason: "email_taken" }]);
     expect(await db.workflow.count({ where: { owner: { email } } })).toBe(1);
+    expect(await db.asset.count({ where: { owner: { email } } })).toBe(2);
   });
 });
 

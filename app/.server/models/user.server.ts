@@ -1,6 +1,8 @@
 import { hashPassword, verifyPassword } from "~/.server/auth.server";
 import { db } from "~/.server/db.server";
 import { Prisma } from "~/.server/generated/prisma/client";
+import { recordAsset } from "~/.server/models/asset.server";
+import { storeSampleMedia } from "~/.server/sample-assets.server";
 import { normalizeEmail } from "~/lib/account";
 import { SAMPLE_WORKFLOW_NAME, sampleWorkflowGraph } from "~/lib/sample-workflow";
 
@@ -11,19 +13,25 @@ export type PublicUser = Prisma.UserGetPayload<{ select: typeof PUBLIC_USER }>;
 
 export type CreateUserResult = { ok: true; user: PublicUser } | { ok: false; reason: "email_taken" };
 
-/** Creates the account together with its copy of the sample workflow: both or neither. */
+/**
+ * Creates the account together with its copy of the sample workflow and the sample photo and
+ * video it uses: all or nothing. The sample files' bytes are stored first (once for everyone,
+ * storage being content-addressed); the rows naming them are part of the transaction.
+ */
 export async function createUser({ email, password }: { email: string; password: string }): Promise<CreateUserResult> {
   const normalized = normalizeEmail(email);
-  const passwordHash = await hashPassword(password);
+  const [passwordHash, samples] = await Promise.all([hashPassword(password), storeSampleMedia()]);
   try {
     const user = await db.$transaction(async (tx) => {
       const created = await tx.user.create({ data: { email: normalized, passwordHash }, select: PUBLIC_USER });
+      const image = await recordAsset(tx, created.id, samples.image, samples.image.originalName);
+      const video = await recordAsset(tx, created.id, samples.video, samples.video.originalName);
       await tx.workflow.create({
         data: {
           ownerId: created.id,
           name: SAMPLE_WORKFLOW_NAME,
           // A Graph is plain JSON by construction (GraphSchema), which Prisma's JSON input type cannot see.
-          graph: sampleWorkflowGraph() as Prisma.InputJsonValue,
+          graph: sampleWorkflowGraph({ imageAssetId: image.id, videoAssetId: video.id }) as Prisma.InputJsonValue,
         },
       });
       return created;
