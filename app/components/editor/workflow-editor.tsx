@@ -1,0 +1,111 @@
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { CENTRE_ANCHOR, FlowCanvas } from "~/components/flow/flow-canvas";
+import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
+import { readWorkflowFile } from "~/lib/editor/import-file";
+import { createEditorStore, type EditorStore } from "~/lib/editor/store";
+import type { Graph } from "~/lib/graph";
+import type { NodeType } from "~/lib/nodes/registry";
+import { EditorStoreProvider, useEditor } from "./editor-store-context";
+import { ImportProblemsDialog } from "./import-dialog";
+import { Sidebar } from "./sidebar";
+import { Toolbar } from "./toolbar";
+import { useAutosave } from "./use-autosave";
+import { useEditorShortcuts } from "./use-editor-shortcuts";
+
+export interface EditorWorkflow {
+  id: string;
+  name: string;
+  version: number;
+  graph: Graph;
+}
+
+/** The workflow editor: one store per mounted editor, seeded from the loader's workflow. */
+export function WorkflowEditor({ workflow }: { workflow: EditorWorkflow }) {
+  const [store] = useState(() =>
+    createEditorStore({ workflowId: workflow.id, name: workflow.name, version: workflow.version, graph: workflow.graph }),
+  );
+  return (
+    <EditorStoreProvider store={store}>
+      <ReactFlowProvider>
+        <EditorLayout store={store} />
+      </ReactFlowProvider>
+    </EditorStoreProvider>
+  );
+}
+
+function EditorLayout({ store }: { store: EditorStore }) {
+  const flush = useAutosave(store);
+  useEditorShortcuts(store);
+  const name = useEditor((state) => state.name);
+  const conflict = useEditor((state) => (state.save.kind === "conflict" ? state.save.message : null));
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const { screenToFlowPosition, fitView } = useReactFlow<EditorNode, EditorEdge>();
+  const [importProblems, setImportProblems] = useState<{ fileName: string; problems: string[] } | null>(null);
+
+  useEffect(() => {
+    document.title = `${name} · Weft`;
+  }, [name]);
+
+  const addAtCenter = useCallback(
+    (type: NodeType) => {
+      const bounds = canvasRef.current?.getBoundingClientRect();
+      if (!bounds) return;
+      const center = screenToFlowPosition({ x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 });
+      store.getState().actions.addNode(type, { x: center.x - CENTRE_ANCHOR.x, y: center.y - CENTRE_ANCHOR.y });
+    },
+    [screenToFlowPosition, store],
+  );
+
+  const importFile = useCallback(
+    async (file: File) => {
+      if (!file.name.toLowerCase().endsWith(".json") && file.type !== "application/json") {
+        setImportProblems({
+          fileName: file.name,
+          problems: ["Only Weft workflow files (.json) can be imported. To use an image or video, drop it on an Upload node."],
+        });
+        return;
+      }
+      const result = readWorkflowFile(file.name, await file.text());
+      if (!result.ok) {
+        setImportProblems({ fileName: file.name, problems: result.problems });
+        return;
+      }
+      store.getState().actions.replaceGraph(result.graph);
+      // The imported nodes may sit anywhere; React Flow waits until they are measured.
+      void fitView({ padding: 0.15, maxZoom: 1 });
+    },
+    [fitView, store],
+  );
+
+  return (
+    <div className="flex h-screen flex-col bg-canvas">
+      <Toolbar flush={flush} onImportFile={(file) => void importFile(file)} />
+      {conflict ? (
+        <div role="alert" className="flex items-center gap-3 border-b border-amber-500/40 bg-amber-500/10 px-4 py-2 text-sm text-amber-100">
+          <span>{conflict}</span>
+          <button
+            type="button"
+            onClick={() => window.location.reload()}
+            className="ml-auto rounded-md bg-amber-400 px-3 py-1 text-sm font-medium text-black hover:bg-amber-300"
+          >
+            Reload
+          </button>
+        </div>
+      ) : null}
+      <div className="flex min-h-0 flex-1">
+        <Sidebar onAdd={addAtCenter} />
+        <main className="min-w-0 flex-1" aria-label="Canvas">
+          <FlowCanvas wrapperRef={canvasRef} onFileDrop={(file) => void importFile(file)} />
+        </main>
+      </div>
+      {importProblems ? (
+        <ImportProblemsDialog
+          fileName={importProblems.fileName}
+          problems={importProblems.problems}
+          onClose={() => setImportProblems(null)}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,257 @@
+import { Handle, Position } from "@xyflow/react";
+import { useId, useMemo, type ReactNode } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { useEditor, useEditorActions } from "~/components/editor/editor-store-context";
+import type { EditorNodeData } from "~/lib/editor/graph-conversion";
+import { feedingNodeNames } from "~/lib/editor/graph-editing";
+import { fieldText, numberFieldValue, paramErrors } from "~/lib/editor/param-values";
+import { getNodeDefinition, type NodeType } from "~/lib/nodes/registry";
+import type { PortDefinition } from "~/lib/nodes/types";
+import { NodeMenu } from "./node-menu";
+import { CATEGORY_COLORS, PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";
+
+/** How an inline input is typed: the port type decides, unless a node says otherwise (a timestamp takes "50%"). */
+export type FieldKind = "textarea" | "number" | "text";
+
+const DEFAULT_FIELD_KINDS: Record<PortDefinition["type"], FieldKind> = {
+  text: "textarea",
+  number: "number",
+  image: "text",
+  video: "text",
+};
+
+export const fieldClass =
+  "nodrag nowheel w-full rounded-md border border-line bg-canvas/70 px-2 py-1.5 text-[13px] leading-snug text-zinc-100 outline-none placeholder:text-zinc-600 focus:border-accent disabled:cursor-not-allowed disabled:opacity-40 aria-invalid:border-red-500/80";
+
+/**
+ * The frame every node shares, drawn from the registry: a header coloured by category, one row
+ * per input port (a handle, and the field when the value can be typed), the node's own content,
+ * and one row per output.
+ */
+export function NodeShell({
+  id,
+  type,
+  data,
+  selected,
+  fieldKinds = {},
+  children,
+}: {
+  id: string;
+  type: NodeType;
+  data: EditorNodeData;
+  selected: boolean;
+  fieldKinds?: Partial<Record<string, FieldKind>>;
+  /** Node-specific content, shown above the input rows (e.g. the model picker or the upload area). */
+  children?: ReactNode;
+}) {
+  const definition = getNodeDefinition(type);
+  const errors = useMemo(() => paramErrors(type, data), [type, data]);
+  const accent = CATEGORY_COLORS[definition.category];
+
+  return (
+    <div
+      data-testid={`node-${id}`}
+      role="group"
+      aria-label={`${definition.label} ${id}`}
+      className={`w-72 rounded-xl border bg-[#15151e] text-zinc-100 shadow-[0_8px_30px_rgba(0,0,0,0.45)] transition-[box-shadow,border-color] ${
+        selected ? "border-accent shadow-[0_0_0_1px_#8b5cf6,0_8px_30px_rgba(139,92,246,0.25)]" : "border-[#2c2c3a] hover:border-[#3a3a4c]"
+      }`}
+    >
+      <header
+        className="flex items-center gap-2 rounded-t-xl border-b border-[#2c2c3a] px-3 py-2"
+        style={{ background: `linear-gradient(90deg, ${accent}2e, ${accent}08 70%, transparent)` }}
+      >
+        <span aria-hidden className="h-2.5 w-2.5 shrink-0 rounded-sm" style={{ background: accent }} />
+        <h3 className="truncate text-[13px] font-semibold tracking-tight">{definition.label}</h3>
+        <span className="min-w-0 truncate font-mono text-[10px] text-zinc-500" title={id}>
+          {id}
+        </span>
+        <span className="ml-auto" />
+        <NodeMenu nodeId={id} />
+      </header>
+
+      <div className="flex flex-col gap-1 py-2">
+        {children ? <div className="px-3 pb-1">{children}</div> : null}
+        {definition.inputs.map((port: PortDefinition) =>
+          port.inline ? (
+            <InlineInput
+              key={port.id}
+              nodeId={id}
+              port={port}
+              kind={fieldKinds[port.id] ?? DEFAULT_FIELD_KINDS[port.type]}
+              value={data[port.id]}
+              error={errors[port.id]}
+            />
+          ) : (
+            <HandleInput key={port.id} nodeId={id} port={port} />
+          ),
+        )}
+        {definition.outputs.map((port: PortDefinition) => (
+          <div key={port.id} className="relative flex items-center justify-end gap-2 px-3 py-1">
+            <span className="text-[11px] font-medium text-zinc-400">{port.label}</span>
+            <PortHandle port={port} kind="source" />
+          </div>
+        ))}
+        {errors[""] ? (
+          <div className="px-3">
+            <FieldError message={errors[""]} />
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** A handle coloured by its port type, with a tooltip saying what it carries. */
+export function PortHandle({ port, kind, top }: { port: PortDefinition; kind: "source" | "target"; top?: number }) {
+  const carries = `${PORT_TYPE_LABELS[port.type].toLowerCase()}${port.multiple ? ", many connections" : ""}`;
+  return (
+    <Handle
+      type={kind}
+      id={port.id}
+      position={kind === "source" ? Position.Right : Position.Left}
+      title={`${port.label} (${carries})`}
+      data-port-type={port.type}
+      className="weft-handle"
+      style={{ background: PORT_COLORS[port.type], ...(top === undefined ? {} : { top }) }}
+    />
+  );
+}
+
+/** "← Text (product-details)": which nodes feed this input. */
+function useFeeds(nodeId: string, portId: string): string[] {
+  return useEditor(useShallow((state) => feedingNodeNames(state.nodes, state.edges, nodeId, portId)));
+}
+
+function FeedChips({ feeds }: { feeds: string[] }) {
+  return (
+    <span className="flex min-w-0 flex-wrap justify-end gap-1">
+      {feeds.map((name, index) => (
+        <span
+          key={`${name}-${index}`}
+          className="max-w-full truncate rounded-full bg-accent/15 px-2 py-0.5 text-[10px] font-medium text-violet-200"
+        >
+          ← {name}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function HandleInput({ nodeId, port }: { nodeId: string; port: PortDefinition }) {
+  const feeds = useFeeds(nodeId, port.id);
+  return (
+    <div className="relative flex min-h-7 items-center gap-2 px-3 py-1">
+      <PortHandle port={port} kind="target" />
+      <span className="shrink-0 text-[11px] font-medium text-zinc-400">
+        {port.label}
+        {port.required ? <RequiredMark /> : null}
+        {port.multiple ? <span className="ml-1 text-zinc-600">(any number)</span> : null}
+      </span>
+      <span className="ml-auto min-w-0">
+        <FeedChips feeds={feeds} />
+      </span>
+    </div>
+  );
+}
+
+function InlineInput({
+  nodeId,
+  port,
+  kind,
+  value,
+  error,
+}: {
+  nodeId: string;
+  port: PortDefinition;
+  kind: FieldKind;
+  value: unknown;
+  error: string | undefined;
+}) {
+  const fieldId = useId();
+  const errorId = `${fieldId}-error`;
+  const feeds = useFeeds(nodeId, port.id);
+  const { updateParam } = useEditorActions();
+  const connected = feeds.length > 0;
+  const common = {
+    id: fieldId,
+    disabled: connected,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? errorId : undefined,
+    className: fieldClass,
+  } as const;
+
+  const label = (
+    <label htmlFor={fieldId} className="shrink-0 text-[11px] font-medium text-zinc-400">
+      {port.label}
+      {port.required ? <RequiredMark /> : null}
+    </label>
+  );
+
+  if (kind === "textarea") {
+    return (
+      <div className="relative px-3 py-1">
+        <PortHandle port={port} kind="target" top={15} />
+        <div className="mb-1 flex items-center gap-2">
+          {label}
+          <span className="ml-auto min-w-0">
+            <FeedChips feeds={feeds} />
+          </span>
+        </div>
+        {/* A connected field shrinks to one greyed line: its value comes from the chip's node. */}
+        <textarea
+          {...common}
+          rows={connected ? 1 : 3}
+          value={connected ? "" : fieldText(value)}
+          placeholder={connected ? "Comes from the connection" : undefined}
+          onChange={(event) => updateParam(nodeId, port.id, event.target.value)}
+          className={`${common.className} ${connected ? "resize-none" : "resize-y"}`}
+        />
+        {error ? <FieldError id={errorId} message={error} /> : null}
+      </div>
+    );
+  }
+
+  // Short values sit beside their label, keeping nodes such as Crop Image compact.
+  return (
+    <div className="relative px-3 py-1">
+      <PortHandle port={port} kind="target" top={18} />
+      <div className="flex items-center gap-2">
+        <span className="w-20 shrink-0">{label}</span>
+        <input
+          {...common}
+          type={kind}
+          inputMode={kind === "number" ? "decimal" : undefined}
+          value={connected ? "" : fieldText(value)}
+          placeholder={connected ? "Connected" : undefined}
+          onChange={(event) =>
+            updateParam(nodeId, port.id, kind === "number" ? numberFieldValue(event.target.value) : event.target.value)
+          }
+          className={`${common.className} py-1`}
+        />
+      </div>
+      {connected ? (
+        <div className="mt-1 flex justify-end">
+          <FeedChips feeds={feeds} />
+        </div>
+      ) : null}
+      {error ? <FieldError id={errorId} message={error} /> : null}
+    </div>
+  );
+}
+
+function RequiredMark() {
+  return (
+    <span aria-hidden className="ml-0.5 text-accent">
+      *
+    </span>
+  );
+}
+
+export function FieldError({ id, message }: { id?: string; message: string }) {
+  return (
+    <p id={id} className="mt-1 px-0 text-[11px] leading-snug text-red-300">
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,20 @@
+import type { NodeProps } from "@xyflow/react";
+import type { ComponentType } from "react";
+import type { EditorNode } from "~/lib/editor/graph-conversion";
+import type { NodeType } from "~/lib/nodes/registry";
+import { CropImageNode } from "./crop-image-node";
+import { ExtractFrameNode } from "./extract-frame-node";
+import { RunLlmNode } from "./run-llm-node";
+import { TextNode } from "./text-node";
+import { UploadImageNode } from "./upload-image-node";
+import { UploadVideoNode } from "./upload-video-node";
+
+/** One component per node type; a type added to the registry without one is a compile error here. */
+export const nodeTypes = {
+  text: TextNode,
+  "upload-image": UploadImageNode,
+  "upload-video": UploadVideoNode,
+  "run-llm": RunLlmNode,
+  "crop-image": CropImageNode,
+  "extract-frame": ExtractFrameNode,
+} satisfies { [K in NodeType]: ComponentType<NodeProps<EditorNode>> };
