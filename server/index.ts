@@ -3,6 +3,8 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import path from "node:path";
 import { EnvSchema } from "../app/.server/env.server";
+// Type only: the server reaches the app's code through the Remix build (see backgroundServices).
+import type * as AppEntry from "../app/entry.server";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded-database";
 import { migrate } from "./migrate";
 
@@ -36,12 +38,23 @@ async function main() {
     const build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
     getBuild = async () => build;
   } else {
+    const sigtermListeners = new Set(process.listeners("SIGTERM"));
     const vite = await import("vite").then((v) =>
       v.createServer({ server: { middlewareMode: true }, appType: "custom" }),
     );
+    // The Remix plugin's child compiler is a standalone Vite server, which exits the process on
+    // SIGTERM by itself, before the engine and the database have stopped; shutdown() below
+    // handles SIGTERM instead.
+    for (const listener of process.listeners("SIGTERM")) {
+      if (!sigtermListeners.has(listener)) process.off("SIGTERM", listener);
+    }
     app.use(vite.middlewares);
     getBuild = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   }
+
+  // Before accepting requests: a misconfigured engine fails the start, and interrupted runs resume.
+  const services = backgroundServices(await getBuild());
+  await services.startBackgroundServices();
 
   app.all("*", createRequestHandler({ build: getBuild, mode: production ? "production" : "development" }));
 
@@ -58,11 +71,31 @@ async function main() {
     log(`${signal}: shutting down`);
     server.close();
     server.closeAllConnections();
+    // Runs in flight stay running in the database (and resume on the next start); the engine
+    // must be done writing before the database goes away.
+    await services.stopBackgroundServices();
     await embedded?.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+type BackgroundServices = Pick<typeof AppEntry, "startBackgroundServices" | "stopBackgroundServices">;
+
+/**
+ * The start/stop functions app/entry.server.tsx exports. Taken from the loaded build rather than
+ * imported, so they run in the same module instances as the routes (and, in development, as the
+ * routes' Vite module graph) instead of a second copy of the app inside this file's bundle.
+ */
+function backgroundServices(build: ServerBuild): BackgroundServices {
+  // Remix types the entry module by the exports it knows; ours are checked below.
+  const entry = build.entry.module as Partial<BackgroundServices>;
+  const { startBackgroundServices, stopBackgroundServices } = entry;
+  if (typeof startBackgroundServices !== "function" || typeof stopBackgroundServices !== "function") {
+    throw new Error("app/entry.server.tsx must export startBackgroundServices and stopBackgroundServices.");
+  }
+  return { startBackgroundServices, stopBackgroundServices };
 }
 
 function log(message: string) {

@@ -77,6 +77,14 @@ function sessionSecret() {
   }
 }
 
+/**
+ * A key for one purpose (e.g. signing realtime tokens), derived from the session secret so that
+ * it needs no configuration of its own and a key for one purpose is useless for another.
+ */
+export function deriveKey(purpose: string): Buffer {
+  return crypto.createHmac("sha256", sessionSecret()).update(`weft:${purpose}`).digest();
+}
+
 /** Starts a session for the user and returns the Set-Cookie header value. */
 export async function createSession(userId: string): Promise<string> {
   const token = randomToken();

@@ -23,7 +23,7 @@ export function maxGraphBodyBytes(): number {
 }
 
 /** One line naming the first problem, for the `message` of an error whose details list them all. */
-export function summarizeProblems(problems: readonly DocumentProblem[]): string {
+export function summarizeProblems(problems: readonly Pick<DocumentProblem, "message">[]): string {
   const [first] = problems;
   if (!first) return "";
   return problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more problems)`;

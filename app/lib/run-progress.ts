@@ -36,3 +36,20 @@ export const RunProgressSchema = z.object({
   error: z.string().nullable().default(null),
 });
 export type RunProgress = z.infer<typeof RunProgressSchema>;
+
+/**
+ * The run-metadata key that holds a run's RunProgress in both modes: the Trigger.dev orchestrator
+ * sets it with `metadata.set`, the embedded realtime route serves it under the same key.
+ */
+export const RUN_PROGRESS_METADATA_KEY = "progress";
+
+const RunMetadataSchema = z.object({ [RUN_PROGRESS_METADATA_KEY]: RunProgressSchema });
+
+/**
+ * The progress inside a run's metadata, as `useRealtimeRun` hands it over (`run.metadata`), or
+ * null when the run has not reported yet or its metadata holds something else.
+ */
+export function readRunProgress(metadata: unknown): RunProgress | null {
+  const parsed = RunMetadataSchema.safeParse(metadata);
+  return parsed.success ? parsed.data[RUN_PROGRESS_METADATA_KEY] : null;
+}

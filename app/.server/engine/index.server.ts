@@ -1,0 +1,71 @@
+import { env } from "~/.server/env.server";
+import { createEmbeddedEngine, type EmbeddedEngine } from "./embedded-engine.server";
+import type { WorkflowEngine } from "./engine.server";
+import { createTriggerEngine } from "./trigger-engine.server";
+
+/** How long Gemini may stay silent (before its first chunk, or between two) before an attempt gives up. */
+const LLM_IDLE_TIMEOUT_MS = 60_000;
+
+// One engine per process, kept on globalThis: in development Vite may evaluate this module again
+// after an edit, and a second engine would not know the runs the first one is executing.
+const globalForEngine = globalThis as unknown as {
+  weftEngine?: WorkflowEngine;
+  weftBackgroundServices?: Promise<void>;
+};
+
+/**
+ * The engine that executes runs: Trigger.dev when TRIGGER_SECRET_KEY is set, otherwise the
+ * embedded engine, configured from the environment.
+ */
+export function getEngine(): WorkflowEngine {
+  globalForEngine.weftEngine ??= createConfiguredEngine();
+  return globalForEngine.weftEngine;
+}
+
+/**
+ * Makes `engine` the process's engine and returns the one it replaces (tests run the API
+ * against an engine with their own executors or Gemini endpoint).
+ */
+export function replaceEngine(engine: WorkflowEngine): WorkflowEngine | undefined {
+  const previous = globalForEngine.weftEngine;
+  globalForEngine.weftEngine = engine;
+  return previous;
+}
+
+function createConfiguredEngine(): WorkflowEngine {
+  const config = env();
+  if (config.TRIGGER_SECRET_KEY) return createTriggerEngine();
+  return createEmbeddedEngine({
+    concurrency: config.WEFT_NODE_CONCURRENCY,
+    llm: { apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_BASE_URL, timeoutMs: LLM_IDLE_TIMEOUT_MS },
+  });
+}
+
+function isEmbedded(engine: WorkflowEngine): engine is EmbeddedEngine {
+  return engine.kind === "embedded";
+}
+
+/**
+ * Work the app does outside requests, started by server/index.ts once the database is migrated
+ * and before it accepts requests: choosing the engine (a misconfigured mode fails the start) and
+ * resuming the runs a previous process left unfinished. The server reaches this through the
+ * Remix build (app/entry.server.tsx re-exports it), so in development it runs inside the same
+ * Vite module graph as the routes and shares their engine. Runs once per process however often
+ * it is called.
+ */
+export function startBackgroundServices(): Promise<void> {
+  globalForEngine.weftBackgroundServices ??= (async () => {
+    const engine = getEngine();
+    if (isEmbedded(engine)) await engine.resumeInterruptedRuns();
+  })();
+  return globalForEngine.weftBackgroundServices;
+}
+
+/**
+ * Stops executing before the process exits (and before the embedded database stops): runs in
+ * flight stay queued/running in the database and resume on the next start.
+ */
+export async function stopBackgroundServices(): Promise<void> {
+  const engine = globalForEngine.weftEngine;
+  if (engine && isEmbedded(engine)) await engine.stop();
+}

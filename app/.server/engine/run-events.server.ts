@@ -1,0 +1,140 @@
+import { FINISHED_RUN_STATUSES, type RunProgress } from "~/lib/run-progress";
+
+/** The latest state of one embedded run as watchers see it. */
+export interface RunSnapshot {
+  engineRunId: string;
+  /** Null until the run reports for the first time. */
+  progress: RunProgress | null;
+  /** Increases with every report, so a long poll can ask for "anything after version n". */
+  version: number;
+  finished: boolean;
+}
+
+type Listener = (snapshot: RunSnapshot) => void;
+
+interface Entry {
+  snapshot: RunSnapshot;
+  listeners: Set<Listener>;
+  dropTimer?: ReturnType<typeof setTimeout>;
+}
+
+export interface RunEventsOptions {
+  /** How long a finished run's final state stays available to late watchers (then the database answers). */
+  retainFinishedMs?: number;
+  /** Most finished runs kept at once; the oldest go first. */
+  maxFinished?: number;
+}
+
+/**
+ * The embedded engine's publisher: per engine run id, the latest progress and the watchers
+ * notified on every report (the realtime route long-polls it). Memory stays bounded: a finished
+ * run's state is dropped after a while, and only so many finished runs are kept.
+ */
+export class RunEvents {
+  private readonly entries = new Map<string, Entry>();
+  /** Finished runs in the order they finished. */
+  private readonly finishedOrder = new Set<string>();
+  private readonly retainFinishedMs: number;
+  private readonly maxFinished: number;
+
+  constructor(options: RunEventsOptions = {}) {
+    this.retainFinishedMs = options.retainFinishedMs ?? 10 * 60_000;
+    this.maxFinished = options.maxFinished ?? 1_000;
+  }
+
+  /** Announces a run that is about to execute, so watchers can wait for its first report. */
+  open(engineRunId: string): void {
+    if (!this.entries.has(engineRunId)) {
+      this.entries.set(engineRunId, {
+        snapshot: { engineRunId, progress: null, version: 0, finished: false },
+        listeners: new Set(),
+      });
+    }
+  }
+
+  publish(engineRunId: string, progress: RunProgress): void {
+    this.open(engineRunId);
+    const entry = this.entries.get(engineRunId)!;
+    const finished = FINISHED_RUN_STATUSES.includes(progress.status);
+    entry.snapshot = { engineRunId, progress, version: entry.snapshot.version + 1, finished };
+    if (finished) this.retain(engineRunId, entry);
+    for (const listener of [...entry.listeners]) listener(entry.snapshot);
+  }
+
+  /** The run's latest state, or undefined for a run this process is not executing (or dropped). */
+  get(engineRunId: string): RunSnapshot | undefined {
+    return this.entries.get(engineRunId)?.snapshot;
+  }
+
+  /**
+   * Calls `listener` on every report of the run until the returned function is called. A run this
+   * process does not know never reports (check `get` first); watching it creates nothing.
+   */
+  subscribe(engineRunId: string, listener: Listener): () => void {
+    const entry = this.entries.get(engineRunId);
+    if (!entry) return () => {};
+    entry.listeners.add(listener);
+    return () => {
+      entry.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * The first state newer than `afterVersion`: at once if there is one, else when the run next
+   * reports. Resolves with the unchanged state when `signal` aborts (a long poll's timeout or a
+   * closed connection), and with undefined for a run this process does not know.
+   */
+  async waitForUpdate(engineRunId: string, afterVersion: number, signal: AbortSignal): Promise<RunSnapshot | undefined> {
+    const current = this.get(engineRunId);
+    if (!current || current.version > afterVersion || current.finished || signal.aborted) return current;
+    return new Promise((resolve) => {
+      const done = (snapshot: RunSnapshot | undefined) => {
+        unsubscribe();
+        signal.removeEventListener("abort", onAbort);
+        resolve(snapshot);
+      };
+      const onAbort = () => done(this.get(engineRunId));
+      const unsubscribe = this.subscribe(engineRunId, (snapshot) => {
+        if (snapshot.version > afterVersion) done(snapshot);
+      });
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /** Forgets a run that will not report again (its engine stopped executing it). */
+  close(engineRunId: string): void {
+    this.drop(engineRunId);
+  }
+
+  private retain(engineRunId: string, entry: Entry): void {
+    clearTimeout(entry.dropTimer);
+    entry.dropTimer = setTimeout(() => this.drop(engineRunId), this.retainFinishedMs);
+    // A pending drop must not keep the process alive.
+    entry.dropTimer.unref();
+    this.finishedOrder.delete(engineRunId);
+    this.finishedOrder.add(engineRunId);
+    while (this.finishedOrder.size > this.maxFinished) {
+      const oldest = this.finishedOrder.values().next().value;
+      if (oldest === undefined) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(engineRunId: string): void {
+    const entry = this.entries.get(engineRunId);
+    clearTimeout(entry?.dropTimer);
+    this.entries.delete(engineRunId);
+    this.finishedOrder.delete(engineRunId);
+  }
+
+  /** Runs currently known (for tests of the memory bound). */
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+// One publisher per process, kept on globalThis so Vite's dev reloads of this module keep it.
+const globalForEvents = globalThis as unknown as { weftRunEvents?: RunEvents };
+
+/** The process's publisher, shared by the embedded engine and the realtime route. */
+export const runEvents: RunEvents = (globalForEvents.weftRunEvents ??= new RunEvents());

@@ -1,0 +1,299 @@
+import { db } from "~/.server/db.server";
+import { Prisma, type NodeStatus, type RunEngine, type RunStatus } from "~/.server/generated/prisma/client";
+import { GraphSchema, type Graph } from "~/lib/graph";
+import { FINISHED_RUN_STATUSES, type RunProgress } from "~/lib/run-progress";
+import { retryPlan, type PlanResult, type PreviousNodeResult, type ReusedNode, type RunPlan } from "../../../workflow/plan";
+import type { NodeRecordUpdate, RunPort } from "../../../workflow/port";
+import type { NodeInputs, NodeOutputs } from "../../../workflow/types";
+
+// The database side of a run, shared by both modes: the embedded engine and the Trigger.dev
+// orchestrator task record node transitions and run status through the same functions, and plan
+// from the same rows. Publishing progress to watchers is each mode's own business.
+
+/** Statuses a run can still leave; every run-level write is limited to these, so a finished run stays as it ended. */
+const UNFINISHED_RUN_STATUSES = ["idle", "queued", "running"] as const satisfies readonly RunStatus[];
+
+/** Thrown when a run's rows are gone (its workflow was deleted): there is nothing left to execute it for. */
+export class RunNotFoundError extends Error {
+  constructor(runId: string) {
+    super(`Run ${runId} no longer exists.`);
+    this.name = "RunNotFoundError";
+  }
+}
+
+/** A run's persistence as the workflow core's port sees it. */
+export type RunStore = Pick<RunPort, "recordNode" | "reportProgress">;
+
+/**
+ * Records one run's node transitions in its NodeExecution rows, and the run's own transitions
+ * (running, then its final status) in its WorkflowRun row. Progress reports arrive after every
+ * transition; only those that change the run's status are written.
+ */
+export function createRunStore(runId: string): RunStore {
+  let written: RunStatus | null = null;
+  // Run-level writes go one at a time, so "running" can never land after the final status.
+  let queue: Promise<void> = Promise.resolve();
+
+  return {
+    async recordNode(update) {
+      if (update.runId !== runId) throw new Error(`This store records run ${runId}, not ${update.runId}.`);
+      // Committed without waiting for the disk (synchronous_commit off, this statement only): a
+      // node transition costs well under a millisecond instead of a WAL flush. Commits stay in
+      // order and visible at once; only a crash of PostgreSQL itself (not of the app) can lose
+      // the last fraction of a second of them, and resuming the run re-executes those nodes.
+      const count = await db.$executeRaw`
+        WITH settings AS (SELECT set_config('synchronous_commit', 'off', true))
+        UPDATE "NodeExecution" SET ${Prisma.join(nodeAssignments(update))}
+        FROM settings
+        WHERE "runId" = ${runId} AND "nodeId" = ${update.nodeId}`;
+      if (count === 0) throw new RunNotFoundError(runId);
+    },
+
+    reportProgress(progress) {
+      if (progress.status === written) return Promise.resolve();
+      const write = queue.then(async () => {
+        if (progress.status === written) return;
+        await writeRunStatus(runId, progress);
+        written = progress.status;
+      });
+      // A failed write is reported to this caller; the next report tries again.
+      queue = write.catch(() => {});
+      return write;
+    },
+  };
+}
+
+/**
+ * The SET list for a node transition. Entering `queued` or `running` starts a new attempt (a
+ * resumed run re-executes nodes that had already started), so what an earlier attempt left
+ * behind is cleared rather than shown beside the new state; otherwise fields left out stay.
+ */
+function nodeAssignments(update: NodeRecordUpdate): Prisma.Sql[] {
+  const cleared =
+    update.status === "queued"
+      ? ["inputs", "outputs", "error", "startedAt", "finishedAt", "durationMs", "fingerprint"]
+      : update.status === "running"
+        ? ["outputs", "error", "finishedAt", "durationMs"]
+        : [];
+  const values: Record<string, Prisma.Sql | undefined> = {
+    inputs: update.inputs === undefined ? undefined : Prisma.sql`${JSON.stringify(update.inputs)}::jsonb`,
+    outputs: update.outputs === undefined ? undefined : Prisma.sql`${JSON.stringify(update.outputs)}::jsonb`,
+    error: update.error === undefined ? undefined : Prisma.sql`${update.error}`,
+    startedAt: update.startedAt === undefined ? undefined : Prisma.sql`${update.startedAt}::timestamp(3)`,
+    finishedAt: update.finishedAt === undefined ? undefined : Prisma.sql`${update.finishedAt}::timestamp(3)`,
+    durationMs: update.durationMs === undefined ? undefined : Prisma.sql`${Math.round(update.durationMs)}::integer`,
+    fingerprint: update.fingerprint === undefined ? undefined : Prisma.sql`${update.fingerprint}`,
+  };
+  const assignments = [Prisma.sql`"status" = ${update.status}::"NodeStatus"`];
+  for (const [column, value] of Object.entries(values)) {
+    // Column names come from the literal keys above, never from input.
+    if (value !== undefined) assignments.push(Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}`);
+    else if (cleared.includes(column)) assignments.push(Prisma.sql`${Prisma.raw(`"${column}"`)} = NULL`);
+  }
+  return assignments;
+}
+
+async function writeRunStatus(runId: string, progress: RunProgress): Promise<void> {
+  const finished = FINISHED_RUN_STATUSES.includes(progress.status);
+  // A resumed run keeps the time it first started.
+  await db.$executeRaw`
+    UPDATE "WorkflowRun"
+    SET "status" = ${progress.status}::"RunStatus",
+        "startedAt" = COALESCE("startedAt", ${progress.startedAt}::timestamp(3)),
+        "finishedAt" = ${finished ? (progress.finishedAt ?? new Date().toISOString()) : null}::timestamp(3),
+        "error" = ${finished ? progress.error : null}
+    WHERE "id" = ${runId} AND "status"::text IN (${Prisma.join(UNFINISHED_RUN_STATUSES)})`;
+}
+
+/** A NodeExecution row as planning and the engines read it. */
+export interface NodeExecutionRecord {
+  nodeId: string;
+  nodeType: string;
+  status: NodeStatus;
+  inputs: NodeInputs | null;
+  outputs: NodeOutputs | null;
+  error: string | null;
+  fingerprint: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+}
+
+/** Everything an engine needs to execute (or resume) a run. */
+export interface RunForExecution {
+  id: string;
+  ownerId: string;
+  workflowId: string;
+  status: RunStatus;
+  engine: RunEngine;
+  engineRunId: string | null;
+  graph: Graph;
+  /** The plan made when the run was requested; null only for runs older than stored plans. */
+  plan: RunPlan | null;
+  nodes: NodeExecutionRecord[];
+}
+
+export const NODE_EXECUTION_FIELDS = {
+  nodeId: true,
+  nodeType: true,
+  status: true,
+  inputs: true,
+  outputs: true,
+  error: true,
+  fingerprint: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+} as const;
+
+type NodeExecutionRow = Prisma.NodeExecutionGetPayload<{ select: typeof NODE_EXECUTION_FIELDS }>;
+
+export function toNodeExecutionRecord(row: NodeExecutionRow): NodeExecutionRecord {
+  // Only this module writes these columns, from NodeInputs and NodeOutputs.
+  return { ...row, inputs: row.inputs as NodeInputs | null, outputs: row.outputs as NodeOutputs | null };
+}
+
+const RUN_FOR_EXECUTION_FIELDS = {
+  id: true,
+  ownerId: true,
+  workflowId: true,
+  status: true,
+  engine: true,
+  engineRunId: true,
+  graphSnapshot: true,
+  plan: true,
+  nodeExecutions: { select: NODE_EXECUTION_FIELDS },
+} as const;
+
+type RunForExecutionRow = Prisma.WorkflowRunGetPayload<{ select: typeof RUN_FOR_EXECUTION_FIELDS }>;
+
+export async function loadRunForExecution(runId: string): Promise<RunForExecution | null> {
+  const row = await db.workflowRun.findUnique({ where: { id: runId }, select: RUN_FOR_EXECUTION_FIELDS });
+  return row ? toRunForExecution(row) : null;
+}
+
+/** Runs an engine of this kind left queued or running, oldest first: after a crash, nobody is executing them. */
+export async function findInterruptedRuns(engine: RunEngine, filter: { ownerIds?: readonly string[] } = {}) {
+  const rows = await db.workflowRun.findMany({
+    where: {
+      engine,
+      status: { in: ["queued", "running"] },
+      ...(filter.ownerIds ? { ownerId: { in: [...filter.ownerIds] } } : {}),
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: RUN_FOR_EXECUTION_FIELDS,
+  });
+  return rows.map(toRunForExecution);
+}
+
+function toRunForExecution({ graphSnapshot, plan, nodeExecutions, ...run }: RunForExecutionRow): RunForExecution {
+  return {
+    ...run,
+    // Snapshots are taken from validated workflows.
+    graph: GraphSchema.parse(graphSnapshot),
+    // Written only by createRun, from a RunPlan.
+    plan: plan as RunPlan | null,
+    nodes: nodeExecutions.map(toNodeExecutionRecord),
+  };
+}
+
+/**
+ * What executing a run means now, from its rows: nodes that succeeded keep their results and the
+ * rest are executed. For a run that has not started this is the plan it was created with; for a
+ * run interrupted by a crash it resumes it (retry semantics on the same run).
+ */
+export function planExecution(run: RunForExecution): PlanResult {
+  const results: Record<string, PreviousNodeResult> = {};
+  for (const node of run.nodes) results[node.nodeId] = previousResult(node);
+  const upstreamOutputs = run.plan?.upstreamOutputs ?? {};
+  const planned = retryPlan({ graph: run.graph, results, upstreamOutputs });
+  if (planned.ok || planned.problems.some((problem) => problem.code !== "nothing_to_retry")) return planned;
+  // Every node succeeded before the run could be marked finished: executing nothing finishes it.
+  const reusedNodes: Record<string, ReusedNode> = {};
+  for (const node of run.nodes) reusedNodes[node.nodeId] = reusedNode(node);
+  return { ok: true, plan: { executeNodeIds: [], reusedNodes, upstreamOutputs } };
+}
+
+export function previousResult(node: NodeExecutionRecord): PreviousNodeResult {
+  return {
+    status: node.status,
+    outputs: node.outputs,
+    inputs: node.inputs,
+    fingerprint: node.fingerprint,
+    startedAt: node.startedAt?.toISOString() ?? null,
+    finishedAt: node.finishedAt?.toISOString() ?? null,
+    durationMs: node.durationMs,
+  };
+}
+
+function reusedNode(node: NodeExecutionRecord): ReusedNode {
+  return {
+    outputs: node.outputs ?? {},
+    inputs: node.inputs,
+    fingerprint: node.fingerprint,
+    startedAt: node.startedAt?.toISOString() ?? null,
+    finishedAt: node.finishedAt?.toISOString() ?? null,
+    durationMs: node.durationMs,
+  };
+}
+
+/**
+ * The most recent successful outputs of these nodes in this workflow, for planning runs whose
+ * scope is fed by nodes outside it. One walk of the (workflowId, nodeId, status, finishedAt) index.
+ */
+export async function latestSuccessfulOutputs(
+  workflowId: string,
+  nodes: readonly { id: string; type: string }[],
+): Promise<Record<string, NodeOutputs>> {
+  if (nodes.length === 0) return {};
+  const rows = await db.$queryRaw<{ nodeId: string; nodeType: string; outputs: NodeOutputs }[]>`
+    SELECT DISTINCT ON ("nodeId") "nodeId", "nodeType", "outputs"
+    FROM "NodeExecution"
+    WHERE "workflowId" = ${workflowId}
+      AND "nodeId" IN (${Prisma.join(nodes.map((node) => node.id))})
+      AND "status" = 'success'
+      AND "outputs" IS NOT NULL
+    ORDER BY "nodeId", "finishedAt" DESC NULLS LAST`;
+  const typeOf = new Map(nodes.map((node) => [node.id, node.type]));
+  const latest: Record<string, NodeOutputs> = {};
+  // A node id reused by a node of another type is another node: its old outputs do not count.
+  for (const row of rows) if (typeOf.get(row.nodeId) === row.nodeType) latest[row.nodeId] = row.outputs;
+  return latest;
+}
+
+export async function setEngineRunId(runId: string, engineRunId: string): Promise<void> {
+  await db.workflowRun.update({ where: { id: runId }, data: { engineRunId } });
+}
+
+/**
+ * Ends a run that no engine is executing (cancelled before any engine picked it up, or an engine
+ * that could not start it): the run takes `status`, and its unfinished nodes become cancelled.
+ * Returns false when the run had already finished.
+ */
+export async function endRunWithoutEngine(
+  runId: string,
+  outcome: { status: Extract<RunStatus, "cancelled" | "failed">; error: string | null },
+): Promise<boolean> {
+  const finishedAt = new Date();
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.workflowRun.updateMany({
+      where: { id: runId, status: { in: [...UNFINISHED_RUN_STATUSES] } },
+      data: { status: outcome.status, error: outcome.error, finishedAt },
+    });
+    if (count === 0) return false;
+    await tx.nodeExecution.updateMany({
+      where: { runId, status: { in: ["idle", "queued", "running"] } },
+      data: { status: "cancelled", finishedAt },
+    });
+    return true;
+  });
+}
+
+export function isFinishedRunStatus(status: RunStatus): boolean {
+  return FINISHED_RUN_STATUSES.includes(status);
+}
+
+/** Plain JSON for a JSON column: drops `undefined` (ports without a value) as JSON would. */
+export function toJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}

@@ -1,0 +1,315 @@
+import { z } from "zod";
+import { db, type Prisma } from "~/.server/db.server";
+import type { EngineHandle, WorkflowEngine } from "~/.server/engine/engine.server";
+import { getEngine } from "~/.server/engine/index.server";
+import {
+  endRunWithoutEngine,
+  isFinishedRunStatus,
+  latestSuccessfulOutputs,
+  NODE_EXECUTION_FIELDS,
+  previousResult,
+  toJson,
+  toNodeExecutionRecord,
+  type NodeExecutionRecord,
+} from "~/.server/engine/run-store.server";
+import type { RunScope, RunStatus } from "~/.server/generated/prisma/client";
+import { GraphSchema, type Graph } from "~/lib/graph";
+import { planRun, retryPlan, type PlanProblem, type PreviousNodeResult, type RunPlan } from "../../../workflow/plan";
+import { getWorkflow } from "./workflow.server";
+
+// Runs belong to their owner: every function takes the owner's id and filters by it, so another
+// user's run or workflow id behaves exactly like one that does not exist.
+
+/** Ids are cuids; the bound only keeps nonsense from reaching the database. */
+export const RunIdParamsSchema = z.object({ runId: z.string().min(1).max(64) });
+
+export const RunRequestSchema = z.object({
+  scope: z.enum(["full", "selected", "single"], { error: 'scope must be "full", "selected" or "single".' }),
+  /** The nodes to run for `selected` (one or more) and `single` (exactly one); ignored for `full`. */
+  nodeIds: z.array(z.string().min(1).max(200)).max(1_000).optional(),
+});
+export type RunRequest = z.infer<typeof RunRequestSchema>;
+
+export interface RunSummary {
+  id: string;
+  workflowId: string;
+  status: RunStatus;
+  scope: RunScope;
+  requestedNodeIds: string[];
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  error: string | null;
+  retryOfId: string | null;
+}
+
+export interface RunDetail extends RunSummary {
+  /** One per node the run executed or reused, in the order of the run's graph. */
+  nodes: NodeExecutionRecord[];
+}
+
+export interface StartedRun {
+  run: RunSummary;
+  realtime: EngineHandle;
+}
+
+export type StartRunResult =
+  | { status: "ok"; started: StartedRun }
+  | { status: "not_found" }
+  /** The run cannot be made as asked: nothing was written. */
+  | { status: "refused"; problems: PlanProblem[] };
+
+export type RetryRunResult = StartRunResult | { status: "not_finished" };
+
+export type CancelRunResult = { status: "ok"; run: RunSummary } | { status: "not_found" } | { status: "finished"; run: RunSummary };
+
+const SUMMARY_FIELDS = {
+  id: true,
+  workflowId: true,
+  status: true,
+  scope: true,
+  requestedNodeIds: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  error: true,
+  retryOfId: true,
+} as const;
+
+type SummaryRow = Prisma.WorkflowRunGetPayload<{ select: typeof SUMMARY_FIELDS }>;
+
+/**
+ * Plans a run of the owner's workflow and hands it to the engine. The WorkflowRun and its
+ * NodeExecution rows are written (in one transaction) before the engine hears of the run, so
+ * whatever the engine reports lands on rows that exist and the run survives a crash in between.
+ */
+export async function createRun(
+  ownerId: string,
+  workflowId: string,
+  request: RunRequest,
+  engine: WorkflowEngine = getEngine(),
+): Promise<StartRunResult> {
+  const workflow = await getWorkflow(ownerId, workflowId);
+  if (!workflow) return { status: "not_found" };
+
+  const nodeIds = request.scope === "full" ? [] : [...new Set(request.nodeIds ?? [])];
+  const latestOutputs = await latestSuccessfulOutputs(workflowId, feedingNodes(workflow.graph, nodeIds));
+  const planned = planRun({ graph: workflow.graph, scope: request.scope, nodeIds, latestOutputs });
+  if (!planned.ok) return { status: "refused", problems: planned.problems };
+
+  const runId = await insertRun({
+    ownerId,
+    workflowId,
+    scope: request.scope,
+    requestedNodeIds: nodeIds,
+    graph: workflow.graph,
+    plan: planned.plan,
+    engine,
+    retryOfId: null,
+  });
+  return { status: "ok", started: await startRun(runId, engine) };
+}
+
+/**
+ * Runs again what did not succeed in a finished run, as a new run that reuses the successful
+ * nodes' outputs (and takes the same outside outputs the earlier run took).
+ */
+export async function retryRun(ownerId: string, runId: string, engine: WorkflowEngine = getEngine()): Promise<RetryRunResult> {
+  const run = await db.workflowRun.findFirst({
+    where: { id: runId, ownerId },
+    select: {
+      ...SUMMARY_FIELDS,
+      graphSnapshot: true,
+      plan: true,
+      nodeExecutions: { select: NODE_EXECUTION_FIELDS },
+    },
+  });
+  if (!run) return { status: "not_found" };
+  if (!isFinishedRunStatus(run.status)) return { status: "not_finished" };
+
+  const graph = GraphSchema.parse(run.graphSnapshot);
+  const results: Record<string, PreviousNodeResult> = {};
+  for (const row of run.nodeExecutions) results[row.nodeId] = previousResult(toNodeExecutionRecord(row));
+  // Written only by createRun and retryRun, from a RunPlan.
+  const upstreamOutputs = (run.plan as RunPlan | null)?.upstreamOutputs ?? {};
+  const planned = retryPlan({ graph, results, upstreamOutputs });
+  if (!planned.ok) return { status: "refused", problems: planned.problems };
+
+  const newRunId = await insertRun({
+    ownerId,
+    workflowId: run.workflowId,
+    scope: run.scope,
+    requestedNodeIds: run.requestedNodeIds,
+    graph,
+    plan: planned.plan,
+    engine,
+    retryOfId: run.id,
+  });
+  return { status: "ok", started: await startRun(newRunId, engine) };
+}
+
+async function insertRun(input: {
+  ownerId: string;
+  workflowId: string;
+  scope: RunScope;
+  requestedNodeIds: string[];
+  graph: Graph;
+  plan: RunPlan;
+  engine: WorkflowEngine;
+  retryOfId: string | null;
+}): Promise<string> {
+  const { plan, workflowId } = input;
+  const typeOf = new Map(input.graph.nodes.map((node) => [node.id, node.type]));
+  const executing = new Set(plan.executeNodeIds);
+  const executed = plan.executeNodeIds.map((nodeId) => ({ workflowId, nodeId, nodeType: typeOf.get(nodeId) ?? "" }));
+  const reused = Object.entries(plan.reusedNodes)
+    .filter(([nodeId]) => !executing.has(nodeId))
+    .map(([nodeId, node]) => ({
+      workflowId,
+      nodeId,
+      nodeType: typeOf.get(nodeId) ?? "",
+      status: "success" as const,
+      outputs: toJson(node.outputs),
+      ...(node.inputs === null ? {} : { inputs: toJson(node.inputs) }),
+      fingerprint: node.fingerprint,
+      startedAt: node.startedAt === null ? null : new Date(node.startedAt),
+      finishedAt: node.finishedAt === null ? null : new Date(node.finishedAt),
+      durationMs: node.durationMs,
+    }));
+  // One statement, so the run and its node rows exist together or not at all.
+  const run = await db.workflowRun.create({
+    data: {
+      ownerId: input.ownerId,
+      workflowId,
+      scope: input.scope,
+      requestedNodeIds: input.requestedNodeIds,
+      status: "queued",
+      engine: input.engine.kind,
+      graphSnapshot: toJson(input.graph),
+      plan: toJson(plan),
+      retryOfId: input.retryOfId,
+      nodeExecutions: { createMany: { data: [...executed, ...reused] } },
+    },
+    select: { id: true },
+  });
+  return run.id;
+}
+
+async function startRun(runId: string, engine: WorkflowEngine): Promise<StartedRun> {
+  let handle: EngineHandle;
+  try {
+    handle = await engine.start(runId);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await endRunWithoutEngine(runId, { status: "failed", error: `The run could not be started: ${message}` });
+    throw error;
+  }
+  const row = await db.workflowRun.update({
+    where: { id: runId },
+    data: { engineRunId: handle.engineRunId },
+    select: SUMMARY_FIELDS,
+  });
+  return { run: toSummary(row), realtime: handle };
+}
+
+/** Compute and source nodes outside `nodeIds` that feed them: the ones whose earlier outputs a run may need. */
+function feedingNodes(graph: Graph, nodeIds: readonly string[]): { id: string; type: string }[] {
+  const inScope = new Set(nodeIds);
+  const feeding = new Set(graph.edges.filter((edge) => inScope.has(edge.target) && !inScope.has(edge.source)).map((edge) => edge.source));
+  return graph.nodes.filter((node) => feeding.has(node.id));
+}
+
+export async function getRunForOwner(ownerId: string, runId: string): Promise<RunDetail | null> {
+  const row = await db.workflowRun.findFirst({
+    where: { id: runId, ownerId },
+    select: { ...SUMMARY_FIELDS, graphSnapshot: true, nodeExecutions: { select: NODE_EXECUTION_FIELDS } },
+  });
+  if (!row) return null;
+  const { graphSnapshot, nodeExecutions, ...summary } = row;
+  const order = new Map(GraphSchema.parse(graphSnapshot).nodes.map((node, index) => [node.id, index]));
+  const nodes = nodeExecutions
+    .map(toNodeExecutionRecord)
+    .sort((a, b) => (order.get(a.nodeId) ?? Infinity) - (order.get(b.nodeId) ?? Infinity));
+  return { ...toSummary(summary), nodes };
+}
+
+/** Where a page of runs ends: the (createdAt, id) of its last run, opaque to clients. */
+interface RunCursor {
+  createdAt: Date;
+  id: string;
+}
+
+const RunCursorSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
+
+export function encodeRunCursor(cursor: RunCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString("base64url");
+}
+
+/** The cursor a page handed out, or null for anything else. */
+export function decodeRunCursor(value: string): RunCursor | null {
+  try {
+    const [createdAt, id] = RunCursorSchema.parse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+    return { createdAt: new Date(createdAt), id };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The workflow's runs, newest first, a page at a time: `cursor` is the previous page's
+ * `nextCursor`. Keyset paging on (createdAt, id), so runs started meanwhile neither repeat nor
+ * shift later pages. Null when the owner has no such workflow.
+ */
+export async function listRuns(
+  ownerId: string,
+  workflowId: string,
+  { cursor, limit }: { cursor?: RunCursor; limit: number },
+): Promise<{ runs: RunSummary[]; nextCursor: string | null } | null> {
+  const workflow = await db.workflow.findFirst({ where: { id: workflowId, ownerId }, select: { id: true } });
+  if (!workflow) return null;
+  const rows = await db.workflowRun.findMany({
+    where: {
+      workflowId,
+      ownerId,
+      ...(cursor
+        ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: SUMMARY_FIELDS,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    runs: page.map(toSummary),
+    nextCursor: rows.length > limit && last ? encodeRunCursor(last) : null,
+  };
+}
+
+/** Asks the engine to stop the run; it reads `cancelled` once the engine has stopped it. */
+export async function cancelRun(ownerId: string, runId: string, engine: WorkflowEngine = getEngine()): Promise<CancelRunResult> {
+  const run = await db.workflowRun.findFirst({ where: { id: runId, ownerId }, select: { ...SUMMARY_FIELDS, engineRunId: true } });
+  if (!run) return { status: "not_found" };
+  if (isFinishedRunStatus(run.status)) return { status: "finished", run: toSummary(run) };
+  await engine.cancel({ id: run.id, engineRunId: run.engineRunId });
+  const current = await db.workflowRun.findUniqueOrThrow({ where: { id: run.id }, select: SUMMARY_FIELDS });
+  return { status: "ok", run: toSummary(current) };
+}
+
+function toSummary(row: SummaryRow): RunSummary {
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    status: row.status,
+    scope: row.scope,
+    requestedNodeIds: row.requestedNodeIds,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationMs: row.startedAt && row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
+    error: row.error,
+    retryOfId: row.retryOfId,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: measures the embedded engine on this machine and prints one JSON object.
+ * Starts its own throwaway embedded PostgreSQL and data directory, so it touches nothing else.
+ * Progress goes to stderr; stdout carries only the result.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startEmbeddedDatabase } from "../server/embedded-database";
+import { migrate } from "../server/migrate";
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-"));
+  // PostgreSQL runs as another user when this runs as root.
+  fs.chmodSync(dataDir, 0o755);
+  const database = await startEmbeddedDatabase(dataDir);
+  try {
+    await migrate(database.url);
+    // Set before the app's modules load: they read their configuration once.
+    process.env.DATABASE_URL = database.url;
+    process.env.WEFT_DATA_DIR = dataDir;
+    const { runBenchmarks } = await import("./engine");
+    const results = await runBenchmarks((line) => process.stderr.write(`[bench] ${line}\n`));
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    const { db } = await import("../app/.server/db.server");
+    await db.$disconnect();
+    await database.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[bench] failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

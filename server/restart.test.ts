@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGeminiStub, textReply, type GeminiStub } from "../test/gemini-stub";
+import { stopEmbeddedDatabaseIn } from "./embedded-database";
+
+// The whole app as a process: a run survives `kill -9` of the server mid-run. The embedded
+// PostgreSQL is orphaned by the kill; the next start stops it and resumes the run.
+
+const API_KEY = "restart-test-key";
+
+let dataDir: string;
+let stub: GeminiStub;
+let port: number;
+let server: ChildProcess | undefined;
+let output = "";
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-restart-"));
+  // PostgreSQL runs as another user when the tests run as root.
+  fs.chmodSync(dataDir, 0o755);
+  stub = await startGeminiStub({ apiKey: API_KEY });
+  // Slow enough (2 s per answer) that the server can be killed while LLM #1 is answering.
+  stub.program(textReply(Array.from({ length: 20 }, (_, index) => `word${index} `), { tokenDelayMs: 100 }));
+  port = await freePort();
+});
+
+afterAll(async () => {
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.kill("SIGKILL");
+    await exited(server);
+  }
+  await stopEmbeddedDatabaseIn(dataDir);
+  await stub.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** `node --import tsx server/index.ts`: one process, so a SIGKILL reaches the server itself. */
+function startServer(): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The test runner's own settings (its database, vitest's flags) are not the app's.
+  for (const key of Object.keys(env)) if (key.startsWith("VITEST") || key === "DATABASE_URL") delete env[key];
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: path.resolve(import.meta.dirname, ".."),
+    env: {
+      ...env,
+      NODE_ENV: "development",
+      PORT: String(port),
+      WEFT_DATA_DIR: dataDir,
+      GEMINI_API_KEY: API_KEY,
+      GEMINI_BASE_URL: stub.baseUrl,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  return child;
+}
+
+async function untilReady(child: ChildProcess) {
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
+    const response = await fetch(`${baseUrl()}/healthz`).catch(() => null);
+    return response?.ok === true;
+  }, "the server to answer /healthz", 45_000);
+}
+
+function baseUrl() {
+  return `http://127.0.0.1:${port}`;
+}
+
+async function api(pathname: string, init: RequestInit & { token?: string } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
+  if (init.body) headers.set("Content-Type", "application/json");
+  const response = await fetch(`${baseUrl()}${pathname}`, { ...init, headers, redirect: "manual" });
+  return { status: response.status, body: await response.json() };
+}
+
+describe("the app server", () => {
+  it("finishes a run after being killed mid-run and started again", { timeout: 120_000 }, async () => {
+    server = startServer();
+    await untilReady(server);
+
+    // Sign up like the browser does, then make an API token with the session.
+    const signup = await fetch(`${baseUrl()}/signup`, {
+      method: "POST",
+      body: new URLSearchParams({ email: "restart@example.com", password: "correct horse battery" }),
+      redirect: "manual",
+    });
+    expect(signup.status).toBe(302);
+    const cookie = signup.headers.get("set-cookie")!.split(";")[0];
+    const tokenResponse = await api("/api/tokens", {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: baseUrl() },
+      body: JSON.stringify({ name: "restart test" }),
+    });
+    expect(tokenResponse.status).toBe(201);
+    const token: string = tokenResponse.body.token;
+    const { body: list } = await api("/api/workflows", { token });
+    const workflowId: string = list.workflows[0].id;
+
+    const started = await api(`/api/workflows/${workflowId}/runs`, { method: "POST", token, body: JSON.stringify({ scope: "full" }) });
+    expect(started.status).toBe(202);
+    const runId: string = started.body.run.id;
+
+    await waitFor(async () => stub.requests.length >= 1, "LLM #1 to call Gemini", 30_000);
+    const before = (await api(`/api/runs/${runId}`, { token })).body.run;
+    const cropBefore = before.nodes.find((node: { nodeId: string }) => node.nodeId === "crop-product");
+    expect(cropBefore.status).toBe("success");
+    expect(before.status).toBe("running");
+
+    server.kill("SIGKILL");
+    await exited(server);
+
+    server = startServer();
+    await untilReady(server);
+    await waitFor(
+      async () => ["completed", "partial", "failed", "cancelled"].includes((await api(`/api/runs/${runId}`, { token })).body.run.status),
+      "the resumed run to finish",
+      30_000,
+    );
+    const after = (await api(`/api/runs/${runId}`, { token })).body.run;
+    expect(after.status).toBe("completed");
+    expect(after.startedAt).toBe(before.startedAt);
+    // The crop had finished before the kill: kept, not executed again.
+    expect(after.nodes.find((node: { nodeId: string }) => node.nodeId === "crop-product")).toEqual(cropBefore);
+    const post = after.nodes.find((node: { nodeId: string }) => node.nodeId === "social-media-post");
+    expect(post.outputs.output).toContain("word19");
+    // LLM #1 was asked twice (interrupted, then resumed) and LLM #2 once.
+    expect(stub.requests).toHaveLength(3);
+
+    // A clean stop takes the embedded database down with the server.
+    server.kill("SIGTERM");
+    expect(await exited(server)).toBe(0);
+  });
+});
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}

@@ -1,0 +1,202 @@
+import { runs, tasks } from "@trigger.dev/sdk";
+import { runTag } from "../app/.server/engine/trigger-engine.server";
+import { sleep } from "../workflow/executors/abort";
+import { EXECUTOR_VERSIONS, fingerprint } from "../workflow/fingerprint";
+import type { RunNodeRequest } from "../workflow/port";
+import { NodeError, type NodeOutputs } from "../workflow/types";
+import type { cropImage } from "./crop-image";
+import type { extractFrame } from "./extract-frame";
+import { NodeOutputsSchema, type NodeTaskPayload, STREAMED_TEXT_METADATA_KEY, type TaskNodeType } from "./node-task";
+import type { runLlm } from "./run-llm";
+
+type NodeTask = typeof cropImage | typeof extractFrame | typeof runLlm;
+
+/** A child run as the orchestrator sees it: part of Trigger.dev's realtime run object. */
+export interface ChildRunUpdate {
+  id: string;
+  status: string;
+  isSuccess: boolean;
+  isFailed: boolean;
+  isCancelled: boolean;
+  output?: unknown;
+  error?: { name?: string; message: string };
+  metadata?: Record<string, unknown>;
+}
+
+/** The calls to Trigger.dev that running nodes as child tasks takes (tests replace them). */
+export interface ChildRunApi {
+  trigger(
+    taskId: TaskNodeType,
+    payload: NodeTaskPayload,
+    options: { tags: string[]; idempotencyKey: string[] },
+  ): Promise<{ id: string }>;
+  /** The current state of every run carrying `tag`, then each change (status, metadata), until `signal` aborts. */
+  watch(tag: string, signal: AbortSignal): AsyncIterable<ChildRunUpdate>;
+  cancel(runId: string): Promise<void>;
+}
+
+/**
+ * Triggering without waiting and following the runs over Realtime never suspends the
+ * orchestrator, so any number of children can be awaited at once (ADR 006).
+ */
+export const triggerDevChildRuns: ChildRunApi = {
+  trigger: (taskId, payload, options) => tasks.trigger<NodeTask>(taskId, payload, options),
+  watch: (tag, signal) => runs.subscribeToRunsWithTag<NodeTask>(tag, { skipColumns: ["payload"] }, { signal }),
+  cancel: async (runId) => {
+    await runs.cancel(runId);
+  },
+};
+
+/** The tag on a run's node tasks (not on its orchestrator, whose own updates would echo back). */
+export function nodeTasksTag(runId: string): string {
+  return `weft-nodes:${runId}`;
+}
+
+/** Times in a row the watch may end without an update before waiting children fail. */
+const WATCH_ATTEMPTS = 3;
+const WATCH_RETRY_DELAY_MS = 1_000;
+
+export type ChildTaskRunner = (request: RunNodeRequest & { nodeType: TaskNodeType }) => Promise<NodeOutputs>;
+
+export interface ChildTasks {
+  /**
+   * Executes a node as a child task run: triggers its type's task, relays the text it streams,
+   * and resolves with its outputs or rejects with its error. Aborting the request's signal
+   * cancels the child run.
+   */
+  run: ChildTaskRunner;
+  /** Stops watching; call once the workflow run is over. */
+  close(): void;
+}
+
+interface Waiter {
+  update(run: ChildRunUpdate): void;
+  fail(error: unknown): void;
+}
+
+/**
+ * The child task runs of one workflow run. Their updates arrive over one Realtime subscription
+ * (by tag) whatever the number of children in flight: Trigger.dev plans allow as few as 10
+ * concurrent Realtime connections per environment.
+ */
+export function createChildTasks(api: ChildRunApi, { runId, ownerId }: { runId: string; ownerId: string }): ChildTasks {
+  const tag = nodeTasksTag(runId);
+  const waiters = new Map<string, Waiter>();
+  // The latest update of children nobody waits for yet: an update can beat `trigger` returning.
+  const unclaimed = new Map<string, ChildRunUpdate>();
+  const closed = new AbortController();
+  let watching = false;
+
+  function dispatch(update: ChildRunUpdate): void {
+    const waiter = waiters.get(update.id);
+    if (waiter) waiter.update(update);
+    else unclaimed.set(update.id, update);
+  }
+
+  async function watch(): Promise<void> {
+    let quietEnds = 0;
+    while (!closed.signal.aborted && waiters.size > 0) {
+      let lastError: unknown = new Error("the Realtime subscription to the node tasks ended");
+      try {
+        for await (const update of api.watch(tag, closed.signal)) {
+          quietEnds = 0;
+          dispatch(update);
+        }
+      } catch (error) {
+        lastError = error;
+      }
+      if (closed.signal.aborted || waiters.size === 0) return;
+      if (++quietEnds >= WATCH_ATTEMPTS) {
+        for (const waiter of [...waiters.values()]) waiter.fail(lastError);
+        return;
+      }
+      await sleep(WATCH_RETRY_DELAY_MS * quietEnds, closed.signal).catch(() => undefined);
+    }
+  }
+
+  function ensureWatching(): void {
+    if (watching) return;
+    watching = true;
+    void watch().finally(() => {
+      watching = false;
+      // A child may have started waiting while the last watch was giving up.
+      if (waiters.size > 0 && !closed.signal.aborted) ensureWatching();
+    });
+  }
+
+  async function run({ nodeId, nodeType, params, inputs, signal, onText }: RunNodeRequest & { nodeType: TaskNodeType }) {
+    signal.throwIfAborted();
+    // The engine pairs each node type with its own parameters, already validated.
+    const payload = { runId, ownerId, nodeId, params, inputs } as NodeTaskPayload;
+    const child = await api.trigger(nodeType, payload, {
+      tags: [runTag(runId), tag],
+      // Scoped to this orchestrator run: a retried attempt finds the child an earlier attempt
+      // started (or finished) for the same work instead of starting another.
+      idempotencyKey: [nodeId, fingerprint(nodeType, EXECUTOR_VERSIONS[nodeType], params, inputs)],
+    });
+
+    return new Promise<NodeOutputs>((resolve, reject) => {
+      let relayed: string | undefined;
+      const stop = () => {
+        waiters.delete(child.id);
+        signal.removeEventListener("abort", onAbort);
+      };
+      const onAbort = () => {
+        stop();
+        void api.cancel(child.id).catch(() => undefined);
+        reject(signal.reason);
+      };
+      const waiter: Waiter = {
+        update(update) {
+          const text = update.metadata?.[STREAMED_TEXT_METADATA_KEY];
+          if (typeof text === "string" && text !== relayed) {
+            relayed = text;
+            onText?.(text);
+          }
+          if (update.isSuccess) {
+            stop();
+            const outputs = NodeOutputsSchema.safeParse(update.output);
+            if (outputs.success) resolve(outputs.data);
+            else reject(new Error(`task run ${child.id} returned outputs of the wrong shape`));
+          } else if (update.isFailed || update.isCancelled) {
+            stop();
+            reject(childFailure(update));
+          }
+        },
+        fail(error) {
+          stop();
+          reject(error);
+        },
+      };
+
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      waiters.set(child.id, waiter);
+      const early = unclaimed.get(child.id);
+      unclaimed.delete(child.id);
+      if (early) waiter.update(early);
+      if (waiters.has(child.id)) ensureWatching();
+    });
+  }
+
+  return {
+    run,
+    close() {
+      closed.abort();
+      for (const waiter of [...waiters.values()]) waiter.fail(new Error("the workflow run ended"));
+    },
+  };
+}
+
+/**
+ * The error a failed child run ends with, keeping its name so the engine shows a NodeError's
+ * message as it was written; the run's own fate when it ended without one.
+ */
+function childFailure(run: ChildRunUpdate): Error {
+  if (run.status === "TIMED_OUT") return new NodeError("The node took longer than its time limit and was stopped.");
+  if (run.isCancelled) return new NodeError("The node's task run was cancelled in Trigger.dev.");
+  if (!run.error) return new Error(`its task run ended as ${run.status}`);
+  const error = new Error(run.error.message);
+  if (run.error.name) error.name = run.error.name;
+  return error;
+}

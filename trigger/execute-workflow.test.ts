@@ -1,0 +1,425 @@
+import { randomUUID } from "node:crypto";
+import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
+import { metadata } from "@trigger.dev/sdk";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { db } from "~/.server/db.server";
+import type { WorkflowEngine } from "~/.server/engine/engine.server";
+import { createRun } from "~/.server/models/run.server";
+import { createWorkflow } from "~/.server/models/workflow.server";
+import type { Graph } from "~/lib/graph";
+import { readRunProgress, type RunProgress } from "~/lib/run-progress";
+import { edge, graphOf, llm, node } from "../workflow/test-support";
+import type * as ChildRuns from "./child-runs";
+import type { ChildRunApi, ChildRunUpdate } from "./child-runs";
+import type { NodeTaskPayload, TaskNodeType } from "./node-task";
+import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
+
+// The orchestrator task's own run function, in the SDK's mock task context, against the real
+// database. Only the calls to Trigger.dev's servers (trigger, follow over Realtime, cancel) are
+// replaced, by child runs each test finishes by hand.
+
+const childRuns = vi.hoisted(() => {
+  type Options = Parameters<ChildRunApi["trigger"]>[2];
+  type Fields = Omit<ChildRunUpdate, "id" | "status" | "isSuccess" | "isFailed" | "isCancelled">;
+
+  class FakeChildRun {
+    constructor(
+      private readonly world: FakeChildRuns,
+      readonly id: string,
+      readonly taskId: TaskNodeType,
+      readonly payload: NodeTaskPayload,
+      readonly options: Options,
+    ) {}
+
+    streams(text: string) {
+      this.world.publish(this, "EXECUTING", { metadata: { text } });
+    }
+
+    succeed(output: Record<string, unknown>) {
+      this.world.publish(this, "COMPLETED", { output });
+    }
+
+    fail(error: { name?: string; message: string }) {
+      this.world.publish(this, "FAILED", { error });
+    }
+
+    cancel() {
+      this.world.publish(this, "CANCELED");
+    }
+  }
+
+  /** Child runs that finish when a test says so, watched the way Realtime delivers them. */
+  class FakeChildRuns implements ChildRunApi {
+    runs: FakeChildRun[] = [];
+    cancelled: string[] = [];
+    watchesOpened = 0;
+    private updates: { tags: string[]; update: ChildRunUpdate }[] = [];
+    private wakers = new Set<() => void>();
+    private connection = 0;
+
+    reset() {
+      this.runs = [];
+      this.cancelled = [];
+      this.watchesOpened = 0;
+      this.updates = [];
+    }
+
+    async trigger(taskId: TaskNodeType, payload: NodeTaskPayload, options: Options) {
+      const run = new FakeChildRun(this, `run_child_${this.runs.length + 1}`, taskId, payload, options);
+      this.runs.push(run);
+      this.publish(run, "QUEUED");
+      return { id: run.id };
+    }
+
+    /** Like a tag subscription: each run's current state first, then every change, until aborted or dropped. */
+    async *watch(tag: string, signal: AbortSignal): AsyncGenerator<ChildRunUpdate> {
+      this.watchesOpened++;
+      const connection = this.connection;
+      let seen = this.updates.length;
+      const current = new Map<string, ChildRunUpdate>();
+      for (const { tags, update } of this.updates.slice(0, seen)) if (tags.includes(tag)) current.set(update.id, update);
+      yield* current.values();
+      while (!signal.aborted && connection === this.connection) {
+        const next = this.updates[seen];
+        if (next) {
+          seen++;
+          if (next.tags.includes(tag)) yield next.update;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          this.wakers.add(resolve);
+          signal.addEventListener("abort", () => resolve(), { once: true });
+        });
+      }
+    }
+
+    async cancel(runId: string) {
+      this.cancelled.push(runId);
+      const run = this.runs.find((candidate) => candidate.id === runId);
+      if (!run) throw new Error(`No child run ${runId}`);
+      run.cancel();
+    }
+
+    /** Ends every open watch, as a dropped connection would. */
+    dropWatches() {
+      this.connection++;
+      this.wake();
+    }
+
+    find(nodeId: string) {
+      return this.runs.find((run) => run.payload.nodeId === nodeId);
+    }
+
+    publish(run: FakeChildRun, status: string, fields: Fields = {}) {
+      const update = {
+        id: run.id,
+        status,
+        isSuccess: status === "COMPLETED",
+        isFailed: status === "FAILED",
+        isCancelled: status === "CANCELED",
+        ...fields,
+      };
+      this.updates.push({ tags: run.options.tags, update });
+      this.wake();
+    }
+
+    private wake() {
+      for (const resolve of this.wakers) resolve();
+      this.wakers.clear();
+    }
+  }
+
+  return new FakeChildRuns();
+});
+
+vi.mock("./child-runs", async (importOriginal) => ({
+  ...(await importOriginal<typeof ChildRuns>()),
+  triggerDevChildRuns: childRuns,
+}));
+
+/** Writes the run's rows the way the API does, without handing it to any engine. */
+const engineThatOnlyRecords: WorkflowEngine = {
+  kind: "trigger",
+  start: async () => ({ engineRunId: `run_${randomUUID()}`, accessToken: "unused", realtimeBaseUrl: null }),
+  cancel: async () => {},
+  createAccessToken: async () => "unused",
+};
+
+let executeWorkflow: TaskRunFunction;
+
+beforeAll(async () => {
+  executeWorkflow = await loadTaskRunFunction("execute-workflow", () => import("./execute-workflow"));
+});
+
+beforeEach(() => {
+  childRuns.reset();
+});
+
+// A test that fails midway leaves its orchestrator waiting; stop it before the next test starts.
+const signals: AbortController[] = [];
+
+afterEach(() => {
+  for (const controller of signals.splice(0)) controller.abort();
+  vi.restoreAllMocks();
+});
+
+/** The run's cancellation signal, aborted after the test at the latest. */
+function runSignal() {
+  const controller = new AbortController();
+  signals.push(controller);
+  return controller;
+}
+
+async function createQueuedRun(graph: Graph) {
+  const owner = await db.user.create({ data: { email: `orchestrator-${randomUUID()}@example.com`, passwordHash: "x" } });
+  const workflow = await createWorkflow(owner.id, { name: "Orchestrated", graph });
+  const created = await createRun(owner.id, workflow.id, { scope: "full" }, engineThatOnlyRecords);
+  if (created.status !== "ok") throw new Error(`The run was not created: ${JSON.stringify(created)}`);
+  return { ownerId: owner.id, runId: created.started.run.id };
+}
+
+/** Resolves with the node's child run once the orchestrator has triggered it. */
+function triggered(nodeId: string) {
+  return vi.waitFor(() => {
+    const run = childRuns.find(nodeId);
+    if (!run) throw new Error(`${nodeId} has not been triggered`);
+    return run;
+  });
+}
+
+function triggeredNodeIds() {
+  return childRuns.runs.map((run) => run.payload.nodeId);
+}
+
+/** The run's progress as the browser reads it from the orchestrator's metadata. */
+function progress(): RunProgress {
+  const read = readRunProgress(metadata.current());
+  if (!read) throw new Error("The run's metadata holds no valid progress.");
+  return read;
+}
+
+async function rowsOf(runId: string) {
+  const run = await db.workflowRun.findUniqueOrThrow({ where: { id: runId }, include: { nodeExecutions: true } });
+  return { run, nodes: Object.fromEntries(run.nodeExecutions.map((row) => [row.nodeId, row])) };
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * t (text) feeds a and e; a feeds b and c; b and c feed d. e is an unrelated branch that stays
+ * busy the whole time.
+ */
+function diamondWithSideBranch(): Graph {
+  return graphOf(
+    [node("t", "text", { text: "hello" }), llm("a", ""), llm("b", ""), llm("c", ""), llm("d", ""), llm("e", "")],
+    [
+      edge("t", "text", "a", "user_message"),
+      edge("t", "text", "e", "user_message"),
+      edge("a", "output", "b", "user_message"),
+      edge("a", "output", "c", "user_message"),
+      edge("b", "output", "d", "system_prompt"),
+      edge("c", "output", "d", "user_message"),
+    ],
+  );
+}
+
+describe("execute-workflow", () => {
+  it("starts each node as soon as its own inputs are done, runs branches concurrently, and records everything", async () => {
+    const { ownerId, runId } = await createQueuedRun(diamondWithSideBranch());
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const set = vi.spyOn(metadata, "set");
+      const flush = vi.spyOn(metadata, "flush");
+      const execution = executeWorkflow({ runId }, { ctx, signal: runSignal().signal });
+
+      // The text node runs inside the orchestrator; both of its dependents start together.
+      const a = await triggered("a");
+      const e = await triggered("e");
+      expect(triggeredNodeIds().sort()).toEqual(["a", "e"]);
+      expect(a.taskId).toBe("run-llm");
+      expect(a.payload).toMatchObject({ runId, ownerId, nodeId: "a", params: { user_message: "hello" } });
+      expect(a.options.tags).toEqual([`weft-run:${runId}`, `weft-nodes:${runId}`]);
+      expect(a.options.idempotencyKey[0]).toBe("a");
+
+      // Text the child streams shows up as the node's preview in the run's progress.
+      a.streams("Hel");
+      await vi.waitFor(() => expect(progress().nodes.a).toMatchObject({ status: "running", preview: "Hel" }));
+
+      // b and c start the moment a is done, while e (same depth as a) is still busy.
+      a.succeed({ output: "A says" });
+      const b = await triggered("b");
+      const c = await triggered("c");
+      expect(b.payload.params).toMatchObject({ user_message: "A says" });
+      expect(c.payload.params).toMatchObject({ user_message: "A says" });
+
+      // d needs both b and c.
+      b.succeed({ output: "B says" });
+      await vi.waitFor(async () => expect((await rowsOf(runId)).nodes.b.status).toBe("success"));
+      await sleep(50);
+      expect(childRuns.find("d")).toBeUndefined();
+      c.succeed({ output: "C says" });
+      const d = await triggered("d");
+      expect(d.payload.params).toMatchObject({ system_prompt: "B says", user_message: "C says" });
+
+      d.succeed({ output: "D says" });
+      e.succeed({ output: "E says" });
+      await expect(execution).resolves.toEqual({ status: "completed", error: null });
+
+      expect(triggeredNodeIds()).not.toContain("t");
+      // However many children were in flight, one Realtime subscription followed them all.
+      expect(childRuns.watchesOpened).toBe(1);
+      const final = progress();
+      expect(final.status).toBe("completed");
+      expect(Object.values(final.nodes).map((entry) => entry.status)).toEqual(Array(6).fill("success"));
+      expect(final.nodes.d.preview).toBe("D says");
+      // The final state was flushed after it was set, not left for the periodic flush.
+      const lastSet = set.mock.invocationCallOrder.at(-1) ?? Infinity;
+      expect(flush.mock.invocationCallOrder.some((order) => order > lastSet)).toBe(true);
+    });
+
+    const { run, nodes } = await rowsOf(runId);
+    expect(run.status).toBe("completed");
+    expect(run.startedAt).not.toBeNull();
+    expect(run.finishedAt).not.toBeNull();
+    expect(nodes.t).toMatchObject({ status: "success", outputs: { text: "hello" } });
+    expect(nodes.d).toMatchObject({
+      status: "success",
+      inputs: { system_prompt: "B says", user_message: "C says" },
+      outputs: { output: "D says" },
+    });
+    expect(Object.values(nodes).every((row) => row.status === "success" && row.durationMs !== null)).toBe(true);
+  });
+
+  it("shows a failed child's own message and skips what depends on it, while other branches finish", async () => {
+    const graph = graphOf(
+      [node("t", "text", { text: "hello" }), llm("a", ""), llm("b", ""), llm("e", "")],
+      [edge("t", "text", "a", "user_message"), edge("a", "output", "b", "user_message"), edge("t", "text", "e", "user_message")],
+    );
+    const { runId } = await createQueuedRun(graph);
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId }, { ctx, signal: runSignal().signal });
+      const a = await triggered("a");
+      const e = await triggered("e");
+      a.fail({ name: "NodeError", message: "Gemini blocked the answer for safety reasons." });
+      e.succeed({ output: "E says" });
+
+      await expect(execution).resolves.toEqual({ status: "partial", error: null });
+      const final = progress();
+      expect(final.status).toBe("partial");
+      expect(final.nodes.a).toMatchObject({ status: "failed", error: "Gemini blocked the answer for safety reasons." });
+      expect(final.nodes.b.status).toBe("skipped");
+      expect(final.nodes.e.status).toBe("success");
+    });
+
+    expect(triggeredNodeIds()).not.toContain("b");
+    const { run, nodes } = await rowsOf(runId);
+    expect(run.status).toBe("partial");
+    expect(nodes.a).toMatchObject({ status: "failed", error: "Gemini blocked the answer for safety reasons." });
+    expect(nodes.b.status).toBe("skipped");
+    expect(nodes.b.error).toMatch(/^Skipped because/);
+    expect(nodes.e).toMatchObject({ status: "success", outputs: { output: "E says" } });
+  });
+
+  it("labels an error that is not a node's own as unexpected", async () => {
+    const graph = graphOf([node("t", "text", { text: "hello" }), llm("a", "")], [edge("t", "text", "a", "user_message")]);
+    const { runId } = await createQueuedRun(graph);
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId }, { ctx, signal: runSignal().signal });
+      (await triggered("a")).fail({ name: "Error", message: "connect ECONNREFUSED 10.0.0.1:5432" });
+      await expect(execution).resolves.toMatchObject({ status: "failed" });
+    });
+
+    const { nodes } = await rowsOf(runId);
+    expect(nodes.a.error).toBe("Unexpected error: connect ECONNREFUSED 10.0.0.1:5432");
+  });
+
+  it("cancels the running children when the run is cancelled, and records the cancellation", async () => {
+    const graph = graphOf(
+      [node("t", "text", { text: "hello" }), llm("a", ""), llm("b", ""), llm("e", "")],
+      [edge("t", "text", "a", "user_message"), edge("a", "output", "b", "user_message"), edge("t", "text", "e", "user_message")],
+    );
+    const { runId } = await createQueuedRun(graph);
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const cancellation = runSignal();
+      const execution = executeWorkflow({ runId }, { ctx, signal: cancellation.signal });
+      const a = await triggered("a");
+      const e = await triggered("e");
+
+      cancellation.abort(new Error("The run was cancelled."));
+      await expect(execution).resolves.toEqual({ status: "cancelled", error: null });
+      expect(childRuns.cancelled.sort()).toEqual([a.id, e.id].sort());
+      expect(progress()).toMatchObject({ status: "cancelled", nodes: { a: { status: "cancelled" }, b: { status: "cancelled" } } });
+    });
+
+    expect(triggeredNodeIds()).not.toContain("b");
+    const { run, nodes } = await rowsOf(runId);
+    expect(run.status).toBe("cancelled");
+    expect([nodes.a.status, nodes.b.status, nodes.e.status]).toEqual(["cancelled", "cancelled", "cancelled"]);
+  });
+
+  it("reopens the Realtime subscription when it drops, and still sees the child finish", async () => {
+    const graph = graphOf([node("t", "text", { text: "hello" }), llm("a", "")], [edge("t", "text", "a", "user_message")]);
+    const { runId } = await createQueuedRun(graph);
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId }, { ctx, signal: runSignal().signal });
+      const a = await triggered("a");
+      await vi.waitFor(() => expect(childRuns.watchesOpened).toBe(1));
+
+      childRuns.dropWatches();
+      a.succeed({ output: "A says" });
+      await expect(execution).resolves.toEqual({ status: "completed", error: null });
+      expect(childRuns.watchesOpened).toBe(2);
+    });
+  });
+
+  it("resumes an interrupted run on a retried attempt: succeeded nodes keep their outputs, the rest run again", async () => {
+    const graph = graphOf(
+      [node("t", "text", { text: "hello" }), llm("a", ""), llm("b", "")],
+      [edge("t", "text", "a", "user_message"), edge("a", "output", "b", "user_message")],
+    );
+    const { runId } = await createQueuedRun(graph);
+    // What a crashed first attempt left: a succeeded, b was running.
+    await db.workflowRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date() } });
+    await db.nodeExecution.updateMany({
+      where: { runId, nodeId: "a" },
+      data: { status: "success", outputs: { output: "earlier A" }, startedAt: new Date(), finishedAt: new Date(), durationMs: 5 },
+    });
+    await db.nodeExecution.updateMany({ where: { runId, nodeId: "b" }, data: { status: "running", startedAt: new Date() } });
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId }, { ctx: { ...ctx, attempt: { ...ctx.attempt, number: 2 } }, signal: runSignal().signal });
+      const b = await triggered("b");
+      expect(b.payload.params).toMatchObject({ user_message: "earlier A" });
+      b.succeed({ output: "B says" });
+      await expect(execution).resolves.toEqual({ status: "completed", error: null });
+    });
+
+    expect(triggeredNodeIds()).toEqual(["b"]);
+    const { run, nodes } = await rowsOf(runId);
+    expect(run.status).toBe("completed");
+    expect(nodes.a.outputs).toEqual({ output: "earlier A" });
+    expect(nodes.b).toMatchObject({ status: "success", outputs: { output: "B says" } });
+  });
+
+  it("does nothing for a run that already finished, and fails without retrying for one that was deleted", async () => {
+    const graph = graphOf([node("t", "text", { text: "hello" })]);
+    const { runId } = await createQueuedRun(graph);
+    await db.workflowRun.update({ where: { id: runId }, data: { status: "cancelled" } });
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const { signal } = runSignal();
+      await expect(executeWorkflow({ runId }, { ctx, signal })).resolves.toEqual({ status: "cancelled", error: null });
+      await expect(executeWorkflow({ runId: "no-such-run" }, { ctx, signal })).rejects.toMatchObject({
+        name: "AbortTaskRunError",
+        message: "Run no-such-run no longer exists.",
+      });
+      await expect(executeWorkflow({}, { ctx, signal })).rejects.toThrow();
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/.server/db.server";
+import { createMediaStore } from "~/.server/media-store.server";
+import { createAssetFromUpload } from "~/.server/models/asset.server";
+import { createMediaFixtures, type MediaFixtures } from "../test/media-fixtures";
+import { NodeError, type MediaValue } from "../workflow/types";
+import { retryOnlyWhatMightSucceed } from "./node-task";
+import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
+
+// The crop-image and extract-frame tasks' own run functions in the SDK's mock task context:
+// real ffmpeg on small generated media, files stored and recorded as the run owner's assets.
+
+let fixtures: MediaFixtures;
+let cropImage: TaskRunFunction;
+let extractFrame: TaskRunFunction;
+
+beforeAll(async () => {
+  fixtures = await createMediaFixtures();
+  cropImage = await loadTaskRunFunction("crop-image", () => import("./crop-image"));
+  extractFrame = await loadTaskRunFunction("extract-frame", () => import("./extract-frame"));
+});
+
+afterAll(async () => {
+  await fixtures?.remove();
+});
+
+async function ownerWithUpload(file: string, kind: MediaValue["kind"]) {
+  const owner = await db.user.create({ data: { email: `media-task-${randomUUID()}@example.com`, passwordHash: "x" } });
+  const upload = await createAssetFromUpload(owner.id, { tempPath: file, originalName: null });
+  if (!upload.ok) throw new Error(upload.message);
+  return { ownerId: owner.id, media: await createMediaStore(owner.id).getAsset(upload.asset.id, kind) };
+}
+
+function run(task: TaskRunFunction, payload: unknown) {
+  return runInMockTaskContext(({ ctx }) => task(payload, { ctx, signal: new AbortController().signal }));
+}
+
+describe("crop-image task", () => {
+  it("crops the owner's image and returns the new image, stored as the owner's asset", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.png, "image");
+
+    const outputs = await run(cropImage, {
+      runId: "run-1",
+      ownerId,
+      nodeId: "crop",
+      params: { x_percent: 25, y_percent: 50, width_percent: 50, height_percent: 50 },
+      inputs: { image_url: media },
+    });
+
+    expect(outputs).toEqual({
+      output: { kind: "image", assetId: expect.any(String), url: expect.stringMatching(/^\/files\//), mime: "image/png", sha256: expect.any(String) },
+    });
+    const { output } = outputs as { output: MediaValue };
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
+    expect(asset).toMatchObject({ ownerId, width: 160, height: 120, mime: "image/png", sha256: output.sha256 });
+  });
+
+  it("refuses a crop reaching past the image before running anything", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.png, "image");
+    const payload = {
+      runId: "run-1",
+      ownerId,
+      nodeId: "crop",
+      params: { x_percent: 60, y_percent: 0, width_percent: 50, height_percent: 100 },
+      inputs: { image_url: media },
+    };
+
+    await expect(run(cropImage, payload)).rejects.toThrow(/width_percent/);
+  });
+
+  it("fails with the node's message, and without retries, when no image is connected", async () => {
+    const owner = await db.user.create({ data: { email: `media-task-${randomUUID()}@example.com`, passwordHash: "x" } });
+    const payload = { runId: "run-1", ownerId: owner.id, nodeId: "crop", params: {}, inputs: {} };
+
+    const error = await run(cropImage, payload).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NodeError);
+    expect(error).toMatchObject({ message: "Connect an image to this node." });
+    expect(retryOnlyWhatMightSucceed({ error })).toEqual({ skipRetrying: true });
+  });
+});
+
+describe("extract-frame task", () => {
+  it("takes the frame at a share of the video's duration as the owner's new image", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.mp4, "video");
+
+    const outputs = await run(extractFrame, {
+      runId: "run-1",
+      ownerId,
+      nodeId: "frame",
+      params: { timestamp: "50%" },
+      inputs: { video_url: media },
+    });
+
+    const { output } = outputs as { output: MediaValue };
+    expect(output).toMatchObject({ kind: "image", mime: expect.stringMatching(/^image\//) });
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
+    expect(asset).toMatchObject({ ownerId, width: 160, height: 120 });
+  });
+});
+
+describe("retryOnlyWhatMightSucceed", () => {
+  it("retries errors that might pass on another attempt", () => {
+    expect(retryOnlyWhatMightSucceed({ error: new NodeError("Gemini is busy; tried 3 times.", true) })).toBeUndefined();
+    expect(retryOnlyWhatMightSucceed({ error: new Error("connect ECONNRESET") })).toBeUndefined();
+  });
+});
