@@ -1,10 +1,8 @@
 import { env } from "~/.server/env.server";
+import { llmSettings } from "~/.server/llm-settings.server";
 import { createEmbeddedEngine, type EmbeddedEngine } from "./embedded-engine.server";
 import type { WorkflowEngine } from "./engine.server";
 import { createTriggerEngine } from "./trigger-engine.server";
-
-/** How long Gemini may stay silent (before its first chunk, or between two) before an attempt gives up. */
-const LLM_IDLE_TIMEOUT_MS = 60_000;
 
 // One engine per process, kept on globalThis: in development Vite may evaluate this module again
 // after an edit, and a second engine would not know the runs the first one is executing.
@@ -37,7 +35,7 @@ function createConfiguredEngine(): WorkflowEngine {
   if (config.TRIGGER_SECRET_KEY) return createTriggerEngine();
   return createEmbeddedEngine({
     concurrency: config.WEFT_NODE_CONCURRENCY,
-    llm: { apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_BASE_URL, timeoutMs: LLM_IDLE_TIMEOUT_MS },
+    llm: llmSettings(),
   });
 }
 
