@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: measures the embedded engine on this machine and prints one JSON object.
- * Starts its own throwaway embedded PostgreSQL and data directory, so it touches nothing else.
- * Progress goes to stderr; stdout carries only the result.
+ * `npm run bench`: measures the embedded engine and the history loader on this machine and
+ * prints one JSON object (`npm run bench -- engine` or `-- history` runs one part). Starts its
+ * own throwaway embedded PostgreSQL and data directory, so it touches nothing else. Progress
+ * goes to stderr; stdout carries only the result.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,8 +20,12 @@ async function main() {
     // Set before the app's modules load: they read their configuration once.
     process.env.DATABASE_URL = database.url;
     process.env.WEFT_DATA_DIR = dataDir;
-    const { runBenchmarks } = await import("./engine");
-    const results = await runBenchmarks((line) => process.stderr.write(`[bench] ${line}\n`));
+    const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+    const only = process.argv[2];
+    const results = {
+      ...(only === undefined || only === "engine" ? await (await import("./engine")).runBenchmarks(log) : {}),
+      ...(only === undefined || only === "history" ? await (await import("./history")).runHistoryBenchmark(log) : {}),
+    };
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
     const { db } = await import("../app/.server/db.server");

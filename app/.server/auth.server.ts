@@ -17,6 +17,7 @@ const scrypt = promisify(crypto.scrypt) as (
 // scrypt with N=2^15 costs ~100 ms and 32 MiB per hash: slow for guessing, fine for a login.
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 64 } as const;
 const SESSION_DAYS = 30;
+const LAST_USED_PRECISION_MS = 60_000;
 export const API_TOKEN_PREFIX = "weft_";
 
 export async function hashPassword(password: string): Promise<string> {
@@ -119,7 +120,10 @@ async function authenticate(request: Request): Promise<Authentication | null> {
     if (!match) return null;
     const token = await db.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]) } });
     if (!token) return null;
-    await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+    // "Last used" is for people telling tokens apart; minute precision spares a write per request.
+    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+      await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+    }
     return { userId: token.userId, via: "token" };
   }
   const token = await readSessionToken(request);

@@ -2,7 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
 
-export type { Prisma } from "./generated/prisma/client";
+export { Prisma } from "./generated/prisma/client";
 
 // One client per process; kept on globalThis so Vite's dev reloads do not open new pools.
 const globalForPrisma = globalThis as unknown as { weftPrisma?: PrismaClient };
