@@ -1,14 +1,13 @@
 // Route modules are tested from here because every file under app/routes becomes a route.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { action as assetsAction, loader as assetsLoader } from "~/routes/api.assets";
 import { loader as fileLoader } from "~/routes/files.$assetId";
+import { bearerAuth, cookieAuth, createTestUser, respond, TEST_ORIGIN } from "../../test/route-helpers";
 import { runFfmpeg } from "../../workflow/ffmpeg";
-import { createSession } from "./auth.server";
 import { db } from "./db.server";
-import { createApiToken } from "./models/api-token.server";
 
 // Small limits, so the 413 paths run without megabytes of test data, and a private temporary
 // directory, to see that uploads leave nothing behind. Set before the environment is first read.
@@ -54,28 +53,19 @@ afterAll(async () => {
   await rm(fixturesDir, { recursive: true, force: true });
 });
 
+/** A new user and the session cookie headers a browser of theirs would send. */
 async function signedIn() {
-  const user = await db.user.create({ data: { email: `assets-${randomUUID()}@example.com`, passwordHash: "unused" } });
-  return { userId: user.id, cookie: (await createSession(user.id)).split(";")[0] };
-}
-
-/** Remix hands thrown Responses to the client as they are; tests read either kind the same way. */
-async function respond(run: () => Promise<Response> | Response): Promise<Response> {
-  try {
-    return await run();
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
+  const userId = await createTestUser();
+  return { userId, auth: await cookieAuth(userId) };
 }
 
 function uploadRequest(auth: Record<string, string>, file?: { bytes: Uint8Array; name: string }, kind?: string) {
   const form = new FormData();
   if (kind !== undefined) form.append("kind", kind);
   if (file) form.append("file", new Blob([file.bytes]), file.name);
-  return new Request("http://localhost/api/assets", {
+  return new Request(`${TEST_ORIGIN}/api/assets`, {
     method: "POST",
-    headers: { Origin: "http://localhost", ...auth },
+    headers: { Origin: TEST_ORIGIN, ...auth },
     body: form,
   });
 }
@@ -90,9 +80,9 @@ async function fileOf(path: string, name: string) {
 
 describe("POST /api/assets", () => {
   it("stores an uploaded PNG and answers 201 with its summary", async () => {
-    const { userId, cookie } = await signedIn();
+    const { userId, auth } = await signedIn();
     const png = await fileOf(media.png, "pattern.png");
-    const response = await postAsset({ Cookie: cookie }, png, "image");
+    const response = await postAsset(auth, png, "image");
 
     expect(response.status).toBe(201);
     const { asset } = await response.json();
@@ -102,9 +92,8 @@ describe("POST /api/assets", () => {
   });
 
   it("accepts an API token and a video without a kind field", async () => {
-    const { userId } = await signedIn();
-    const { token } = await createApiToken(userId, "script");
-    const response = await postAsset({ Authorization: `Bearer ${token}` }, await fileOf(media.mp4, "clip.mp4"));
+    const auth = await bearerAuth(await createTestUser());
+    const response = await postAsset(auth, await fileOf(media.mp4, "clip.mp4"));
 
     expect(response.status).toBe(201);
     const { asset } = await response.json();
@@ -113,9 +102,9 @@ describe("POST /api/assets", () => {
   });
 
   it("answers 415 for a Windows program named .png, with a message for the node", async () => {
-    const { userId, cookie } = await signedIn();
+    const { userId, auth } = await signedIn();
     const exe = new Uint8Array(Buffer.concat([Buffer.from("MZ\x90\0\x03\0\0\0", "latin1"), randomBytes(4000)]));
-    const response = await postAsset({ Cookie: cookie }, { bytes: exe, name: "photo.png" }, "image");
+    const response = await postAsset(auth, { bytes: exe, name: "photo.png" }, "image");
 
     expect(response.status).toBe(415);
     expect(await response.json()).toEqual({
@@ -128,14 +117,14 @@ describe("POST /api/assets", () => {
   });
 
   it("answers 415 for a video sent as an image", async () => {
-    const { cookie } = await signedIn();
-    const response = await postAsset({ Cookie: cookie }, await fileOf(media.mp4, "clip.png"), "image");
+    const { auth } = await signedIn();
+    const response = await postAsset(auth, await fileOf(media.mp4, "clip.png"), "image");
     expect(response.status).toBe(415);
   });
 
   it("answers 413 for an image over the image limit, saying the limit", async () => {
-    const { cookie } = await signedIn();
-    const response = await postAsset({ Cookie: cookie }, await fileOf(media.noisyPng, "noise.png"));
+    const { auth } = await signedIn();
+    const response = await postAsset(auth, await fileOf(media.noisyPng, "noise.png"));
 
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({
@@ -144,46 +133,46 @@ describe("POST /api/assets", () => {
   });
 
   it("cuts off a body over the largest limit while it streams in", async () => {
-    const { userId, cookie } = await signedIn();
+    const { userId, auth } = await signedIn();
     const huge = { bytes: new Uint8Array(randomBytes(testSetup.limits.video + 50_000)), name: "huge.mp4" };
-    const response = await postAsset({ Cookie: cookie }, huge);
+    const response = await postAsset(auth, huge);
 
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: "too_large", message: expect.stringContaining("100 kB") } });
     // With `kind` sent first, the kind's (smaller) limit cuts it off.
     const image = { bytes: new Uint8Array(randomBytes(testSetup.limits.image + 1)), name: "big.png" };
-    expect((await postAsset({ Cookie: cookie }, image, "image")).status).toBe(413);
+    expect((await postAsset(auth, image, "image")).status).toBe(413);
     expect(await db.asset.count({ where: { ownerId: userId } })).toBe(0);
   });
 
   it("answers 400 without a file, or with an empty one, or with an unknown kind", async () => {
-    const { cookie } = await signedIn();
-    const missing = await postAsset({ Cookie: cookie }, undefined, "image");
+    const { auth } = await signedIn();
+    const missing = await postAsset(auth, undefined, "image");
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ error: { code: "missing_file", message: expect.stringContaining("`file`") } });
 
-    expect((await postAsset({ Cookie: cookie }, { bytes: new Uint8Array(0), name: "" })).status).toBe(400);
+    expect((await postAsset(auth, { bytes: new Uint8Array(0), name: "" })).status).toBe(400);
     const png = await fileOf(media.png, "pattern.png");
-    const badKind = await postAsset({ Cookie: cookie }, png, "audio");
+    const badKind = await postAsset(auth, png, "audio");
     expect(badKind.status).toBe(400);
     expect(await badKind.json()).toMatchObject({ error: { message: "The `kind` field must be `image` or `video`." } });
   });
 
   it("answers 415 to a body that is not multipart", async () => {
-    const { cookie } = await signedIn();
-    const request = new Request("http://localhost/api/assets", {
+    const { auth } = await signedIn();
+    const request = new Request(`${TEST_ORIGIN}/api/assets`, {
       method: "POST",
-      headers: { Cookie: cookie, Origin: "http://localhost", "Content-Type": "image/png" },
+      headers: { ...auth, "Content-Type": "image/png" },
       body: await readFile(media.png),
     });
     expect((await respond(() => assetsAction({ request, params: {}, context: {} }))).status).toBe(415);
   });
 
   it("answers 400 to a multipart body that ends in the middle of the file", async () => {
-    const { cookie } = await signedIn();
-    const request = new Request("http://localhost/api/assets", {
+    const { auth } = await signedIn();
+    const request = new Request(`${TEST_ORIGIN}/api/assets`, {
       method: "POST",
-      headers: { Cookie: cookie, Origin: "http://localhost", "Content-Type": "multipart/form-data; boundary=cut" },
+      headers: { ...auth, "Content-Type": "multipart/form-data; boundary=cut" },
       body: '--cut\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n\x89PNG and then nothing',
     });
     const response = await respond(() => assetsAction({ request, params: {}, context: {} }));
@@ -193,7 +182,7 @@ describe("POST /api/assets", () => {
 
   it("answers 401 without a session and 405 to other methods", async () => {
     expect((await postAsset({}, await fileOf(media.png, "pattern.png"))).status).toBe(401);
-    const get = new Request("http://localhost/api/assets");
+    const get = new Request(`${TEST_ORIGIN}/api/assets`);
     expect((await respond(() => assetsLoader({ request: get, params: {}, context: {} }))).status).toBe(405);
   });
 
@@ -206,19 +195,19 @@ describe("POST /api/assets", () => {
 describe("GET /files/:assetId", () => {
   async function uploadedVideo() {
     const owner = await signedIn();
-    const response = await postAsset({ Cookie: owner.cookie }, await fileOf(media.mp4, "clip.mp4"));
+    const response = await postAsset(owner.auth, await fileOf(media.mp4, "clip.mp4"));
     const { asset } = await response.json();
     return { owner, asset: asset as { id: string; sha256: string; bytes: number }, bytes: await readFile(media.mp4) };
   }
 
   function getFile(assetId: string, headers: Record<string, string>, method = "GET") {
-    const request = new Request(`http://localhost/files/${assetId}`, { method, headers });
+    const request = new Request(`${TEST_ORIGIN}/files/${assetId}`, { method, headers });
     return respond(() => fileLoader({ request, params: { assetId }, context: {} }));
   }
 
   it("serves the whole file to its owner with type, length, validators and caching", async () => {
     const { owner, asset, bytes } = await uploadedVideo();
-    const response = await getFile(asset.id, { Cookie: owner.cookie });
+    const response = await getFile(asset.id, owner.auth);
 
     expect(response.status).toBe(200);
     expect(Object.fromEntries(response.headers)).toMatchObject({
@@ -235,36 +224,36 @@ describe("GET /files/:assetId", () => {
   it("serves a byte range with 206, and an open-ended and a suffix range", async () => {
     const { owner, asset, bytes } = await uploadedVideo();
 
-    const middle = await getFile(asset.id, { Cookie: owner.cookie, Range: "bytes=100-1099" });
+    const middle = await getFile(asset.id, { ...owner.auth, Range: "bytes=100-1099" });
     expect(middle.status).toBe(206);
     expect(middle.headers.get("content-range")).toBe(`bytes 100-1099/${bytes.length}`);
     expect(middle.headers.get("content-length")).toBe("1000");
     expect(Buffer.from(await middle.arrayBuffer()).equals(bytes.subarray(100, 1100))).toBe(true);
 
-    const tail = await getFile(asset.id, { Cookie: owner.cookie, Range: `bytes=${bytes.length - 10}-` });
+    const tail = await getFile(asset.id, { ...owner.auth, Range: `bytes=${bytes.length - 10}-` });
     expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(-10))).toBe(true);
-    const suffix = await getFile(asset.id, { Cookie: owner.cookie, Range: "bytes=-5" });
+    const suffix = await getFile(asset.id, { ...owner.auth, Range: "bytes=-5" });
     expect(suffix.headers.get("content-range")).toBe(`bytes ${bytes.length - 5}-${bytes.length - 1}/${bytes.length}`);
   });
 
   it("answers 416 for a range past the end", async () => {
     const { owner, asset, bytes } = await uploadedVideo();
-    const response = await getFile(asset.id, { Cookie: owner.cookie, Range: `bytes=${bytes.length}-` });
+    const response = await getFile(asset.id, { ...owner.auth, Range: `bytes=${bytes.length}-` });
     expect(response.status).toBe(416);
     expect(response.headers.get("content-range")).toBe(`bytes */${bytes.length}`);
   });
 
   it("sends the whole file when If-Range names another version, and 304 for a matching If-None-Match", async () => {
     const { owner, asset } = await uploadedVideo();
-    const stale = await getFile(asset.id, { Cookie: owner.cookie, Range: "bytes=0-9", "If-Range": '"something-else"' });
+    const stale = await getFile(asset.id, { ...owner.auth, Range: "bytes=0-9", "If-Range": '"something-else"' });
     expect(stale.status).toBe(200);
-    const cached = await getFile(asset.id, { Cookie: owner.cookie, "If-None-Match": `"${asset.sha256}"` });
+    const cached = await getFile(asset.id, { ...owner.auth, "If-None-Match": `"${asset.sha256}"` });
     expect(cached.status).toBe(304);
   });
 
   it("answers HEAD with the headers and no body", async () => {
     const { owner, asset, bytes } = await uploadedVideo();
-    const response = await getFile(asset.id, { Cookie: owner.cookie }, "HEAD");
+    const response = await getFile(asset.id, owner.auth, "HEAD");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-length")).toBe(String(bytes.length));
     expect(response.body).toBeNull();
@@ -274,9 +263,9 @@ describe("GET /files/:assetId", () => {
     const { asset } = await uploadedVideo();
     const stranger = await signedIn();
 
-    const forStranger = await getFile(asset.id, { Cookie: stranger.cookie });
+    const forStranger = await getFile(asset.id, stranger.auth);
     const anonymous = await getFile(asset.id, {});
-    const unknown = await getFile("no-such-asset", { Cookie: stranger.cookie });
+    const unknown = await getFile("no-such-asset", stranger.auth);
     for (const response of [forStranger, anonymous, unknown]) {
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ error: { code: "not_found", message: "No file with this id." } });

@@ -6,7 +6,7 @@ import { action as cancelAction } from "~/routes/api.runs.$runId.cancel";
 import { action as retryAction } from "~/routes/api.runs.$runId.retry";
 import { action as runsAction, loader as runsLoader } from "~/routes/api.workflows.$workflowId.runs";
 import { hang, invalidApiKey, startGeminiStub, textReply, type GeminiStub } from "../../test/gemini-stub";
-import { hashToken } from "./auth.server";
+import { bearerAuth, jsonRequest, respond, TEST_ORIGIN } from "../../test/route-helpers";
 import { db } from "./db.server";
 import { verifyAccessToken } from "./engine/access-token.server";
 import { createEmbeddedEngine, type EmbeddedEngine } from "./engine/embedded-engine.server";
@@ -14,7 +14,6 @@ import type { WorkflowEngine } from "./engine/engine.server";
 import { replaceEngine } from "./engine/index.server";
 import { createUser } from "./models/user.server";
 
-const BASE = "http://localhost";
 const context = {};
 const API_KEY = "test-gemini-key";
 
@@ -47,48 +46,28 @@ async function signUp() {
   const created = await createUser({ email: `run-api-${randomUUID()}@example.com`, password: "correct horse battery" });
   if (!created.ok) throw new Error("sign-up failed");
   const userId = created.user.id;
-  const token = `weft_${randomUUID()}`;
-  await db.apiToken.create({ data: { userId, name: "t", tokenHash: hashToken(token), prefix: "weft_x" } });
   const workflow = await db.workflow.findFirstOrThrow({ where: { ownerId: userId } });
-  return { userId, workflowId: workflow.id, auth: { Authorization: `Bearer ${token}` } };
-}
-
-function request(path: string, method: string, headers: Record<string, string>, body?: unknown) {
-  return new Request(`${BASE}${path}`, {
-    method,
-    headers: body === undefined ? headers : { "Content-Type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-/** Remix hands thrown Responses to the client as they are; tests read either kind the same way. */
-async function respond(run: () => Promise<Response> | Response): Promise<Response> {
-  try {
-    return await run();
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
+  return { userId, workflowId: workflow.id, auth: await bearerAuth(userId) };
 }
 
 function postRun(workflowId: string, auth: Record<string, string>, body: unknown) {
-  return respond(() => runsAction({ request: request(`/api/workflows/${workflowId}/runs`, "POST", auth, body), params: { workflowId }, context }));
+  return respond(() => runsAction({ request: jsonRequest(`/api/workflows/${workflowId}/runs`, "POST", auth, body), params: { workflowId }, context }));
 }
 
 function getRun(runId: string, auth: Record<string, string>) {
-  return respond(() => runLoader({ request: request(`/api/runs/${runId}`, "GET", auth), params: { runId }, context }));
+  return respond(() => runLoader({ request: jsonRequest(`/api/runs/${runId}`, "GET", auth), params: { runId }, context }));
 }
 
 function listRunsOf(workflowId: string, auth: Record<string, string>, query = "") {
-  return respond(() => runsLoader({ request: request(`/api/workflows/${workflowId}/runs${query}`, "GET", auth), params: { workflowId }, context }));
+  return respond(() => runsLoader({ request: jsonRequest(`/api/workflows/${workflowId}/runs${query}`, "GET", auth), params: { workflowId }, context }));
 }
 
 function postCancel(runId: string, auth: Record<string, string>) {
-  return respond(() => cancelAction({ request: request(`/api/runs/${runId}/cancel`, "POST", auth), params: { runId }, context }));
+  return respond(() => cancelAction({ request: jsonRequest(`/api/runs/${runId}/cancel`, "POST", auth), params: { runId }, context }));
 }
 
 function postRetry(runId: string, auth: Record<string, string>) {
-  return respond(() => retryAction({ request: request(`/api/runs/${runId}/retry`, "POST", auth), params: { runId }, context }));
+  return respond(() => retryAction({ request: jsonRequest(`/api/runs/${runId}/retry`, "POST", auth), params: { runId }, context }));
 }
 
 interface NodeView {
@@ -131,7 +110,7 @@ describe("running the sample workflow through the API (embedded engine, Gemini s
     const body = await response.json();
     expect(body).toEqual({
       run: { id: expect.any(String), status: "queued", scope: "full" },
-      realtime: { runId: expect.stringMatching(/^run_/), accessToken: expect.any(String), baseURL: BASE },
+      realtime: { runId: expect.stringMatching(/^run_/), accessToken: expect.any(String), baseURL: TEST_ORIGIN },
     });
     expect(verifyAccessToken(body.realtime.accessToken, body.realtime.runId)).toBe(true);
 

@@ -1,5 +1,4 @@
 // Route modules are tested from here because every file under app/routes becomes a route.
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Graph } from "~/lib/graph";
 import { sampleWorkflowGraph } from "~/lib/sample-workflow";
@@ -10,76 +9,38 @@ import { loader as exportLoader } from "~/routes/api.workflows.$workflowId.expor
 import { action as importAction } from "~/routes/api.workflows.import";
 import { action as workflowsAction, loader as workflowsLoader } from "~/routes/api.workflows";
 import { action as pageAction } from "~/routes/workflows._index";
-import { createSession, hashToken } from "./auth.server";
-import { db } from "./db.server";
+import { bearerAuth, cookieAuth, createTestUser, jsonRequest, respond, TEST_ORIGIN } from "../../test/route-helpers";
 import { maxGraphBodyBytes } from "./graph.server";
 import { createWorkflow, getWorkflow, listWorkflows } from "./models/workflow.server";
 
-const BASE = "http://localhost";
 const EMPTY: Graph = { nodes: [], edges: [] };
-
-async function createUser() {
-  const user = await db.user.create({ data: { email: `workflow-api-${randomUUID()}@example.com`, passwordHash: "x" } });
-  return user.id;
-}
-
-/** Authenticates like a script would: `Authorization: Bearer <api token>`. */
-async function bearer(userId: string) {
-  const token = `weft_${randomUUID()}`;
-  await db.apiToken.create({ data: { userId, name: "t", tokenHash: hashToken(token), prefix: "weft_x" } });
-  return { Authorization: `Bearer ${token}` };
-}
-
-/** Authenticates like the browser does: the session cookie, from our own origin. */
-async function cookie(userId: string) {
-  return { Cookie: (await createSession(userId)).split(";")[0], Origin: BASE };
-}
-
-function request(path: string, method: string, headers: Record<string, string>, body?: unknown) {
-  return new Request(`${BASE}${path}`, {
-    method,
-    headers: body === undefined ? headers : { "Content-Type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-/** Remix hands thrown Responses to the client as they are; tests read either kind the same way. */
-async function respond(run: () => Promise<Response> | Response): Promise<Response> {
-  try {
-    return await run();
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
-
 const context = {};
 
 describe("GET/POST /api/workflows", () => {
   it("creates a workflow with an empty graph by default and lists it", async () => {
-    const userId = await createUser();
-    const auth = await bearer(userId);
+    const userId = await createTestUser();
+    const auth = await bearerAuth(userId);
 
     const created = await respond(() =>
-      workflowsAction({ request: request("/api/workflows", "POST", auth, { name: " First " }), params: {}, context }),
+      workflowsAction({ request: jsonRequest("/api/workflows", "POST", auth, { name: " First " }), params: {}, context }),
     );
     expect(created.status).toBe(201);
     const { workflow } = await created.json();
     expect(workflow).toMatchObject({ name: "First", graph: EMPTY, version: 1 });
 
-    const listed = await respond(() => workflowsLoader({ request: request("/api/workflows", "GET", auth), params: {}, context }));
+    const listed = await respond(() => workflowsLoader({ request: jsonRequest("/api/workflows", "GET", auth), params: {}, context }));
     expect(await listed.json()).toEqual({
       workflows: [{ id: workflow.id, name: "First", nodeCount: 0, createdAt: workflow.createdAt, updatedAt: workflow.updatedAt }],
     });
   });
 
   it("answers 400 with the graph's problems and saves nothing", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const graph = { nodes: [{ id: "a", type: "teleport", position: { x: 0, y: 0 }, data: {} }], edges: [] };
-    const auth = await cookie(userId);
+    const auth = await cookieAuth(userId);
     const response = await respond(() =>
       workflowsAction({
-        request: request("/api/workflows", "POST", auth, { name: "Bad", graph }),
+        request: jsonRequest("/api/workflows", "POST", auth, { name: "Bad", graph }),
         params: {},
         context,
       }),
@@ -96,8 +57,8 @@ describe("GET/POST /api/workflows", () => {
   });
 
   it("answers 400 for malformed JSON and 415 for a body that is not JSON", async () => {
-    const auth = await bearer(await createUser());
-    const malformed = new Request(`${BASE}/api/workflows`, {
+    const auth = await bearerAuth(await createTestUser());
+    const malformed = new Request(`${TEST_ORIGIN}/api/workflows`, {
       method: "POST",
       headers: { ...auth, "Content-Type": "application/json" },
       body: '{"name": "x",',
@@ -106,7 +67,7 @@ describe("GET/POST /api/workflows", () => {
     expect(malformedResponse.status).toBe(400);
     expect(await malformedResponse.json()).toMatchObject({ error: { code: "malformed_json" } });
 
-    const form = new Request(`${BASE}/api/workflows`, {
+    const form = new Request(`${TEST_ORIGIN}/api/workflows`, {
       method: "POST",
       headers: { ...auth, "Content-Type": "application/x-www-form-urlencoded" },
       body: "name=x",
@@ -117,11 +78,11 @@ describe("GET/POST /api/workflows", () => {
   });
 
   it("answers 401 without credentials and 405 for other methods", async () => {
-    const anonymous = await respond(() => workflowsLoader({ request: request("/api/workflows", "GET", {}), params: {}, context }));
+    const anonymous = await respond(() => workflowsLoader({ request: jsonRequest("/api/workflows", "GET", {}), params: {}, context }));
     expect(anonymous.status).toBe(401);
 
     const patch = await respond(() =>
-      workflowsAction({ request: request("/api/workflows", "PATCH", {}, { name: "x" }), params: {}, context }),
+      workflowsAction({ request: jsonRequest("/api/workflows", "PATCH", {}, { name: "x" }), params: {}, context }),
     );
     expect(patch.status).toBe(405);
     expect(patch.headers.get("Allow")).toBe("GET, POST");
@@ -131,14 +92,14 @@ describe("GET/POST /api/workflows", () => {
 
 describe("GET/PUT/DELETE /api/workflows/:id", () => {
   it("saves changes made to the current version and answers the new version", async () => {
-    const userId = await createUser();
-    const auth = await bearer(userId);
+    const userId = await createTestUser();
+    const auth = await bearerAuth(userId);
     const created = await createWorkflow(userId, { name: "Draft", graph: EMPTY });
     const graph = sampleWorkflowGraph();
 
     const response = await respond(() =>
       workflowAction({
-        request: request(`/api/workflows/${created.id}`, "PUT", auth, { name: "Kit", graph, version: 1 }),
+        request: jsonRequest(`/api/workflows/${created.id}`, "PUT", auth, { name: "Kit", graph, version: 1 }),
         params: { workflowId: created.id },
         context,
       }),
@@ -147,19 +108,19 @@ describe("GET/PUT/DELETE /api/workflows/:id", () => {
     expect(await response.json()).toMatchObject({ workflow: { id: created.id, name: "Kit", graph, version: 2 } });
 
     const fetched = await respond(() =>
-      workflowLoader({ request: request(`/api/workflows/${created.id}`, "GET", auth), params: { workflowId: created.id }, context }),
+      workflowLoader({ request: jsonRequest(`/api/workflows/${created.id}`, "GET", auth), params: { workflowId: created.id }, context }),
     );
     expect(await fetched.json()).toMatchObject({ workflow: { name: "Kit", graph, version: 2 } });
   });
 
   it("answers 409 for a stale version, naming the current one", async () => {
-    const userId = await createUser();
-    const auth = await bearer(userId);
+    const userId = await createTestUser();
+    const auth = await bearerAuth(userId);
     const created = await createWorkflow(userId, { name: "Shared", graph: EMPTY });
     const put = (name: string) =>
       respond(async () =>
         workflowAction({
-          request: request(`/api/workflows/${created.id}`, "PUT", auth, { name, version: 1 }),
+          request: jsonRequest(`/api/workflows/${created.id}`, "PUT", auth, { name, version: 1 }),
           params: { workflowId: created.id },
           context,
         }),
@@ -179,14 +140,14 @@ describe("GET/PUT/DELETE /api/workflows/:id", () => {
   });
 
   it("answers 400 with problems for an invalid graph and leaves the workflow unchanged", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const graph = sampleWorkflowGraph();
     const created = await createWorkflow(userId, { name: "Kit", graph });
     const broken = { ...graph, edges: [...graph.edges, { ...graph.edges[0], id: "loop", source: graph.edges[0].target, target: graph.edges[0].source }] };
 
     const response = await respond(async () =>
       workflowAction({
-        request: request(`/api/workflows/${created.id}`, "PUT", await cookie(userId), { name: "Renamed", graph: broken, version: 1 }),
+        request: jsonRequest(`/api/workflows/${created.id}`, "PUT", await cookieAuth(userId), { name: "Renamed", graph: broken, version: 1 }),
         params: { workflowId: created.id },
         context,
       }),
@@ -199,11 +160,11 @@ describe("GET/PUT/DELETE /api/workflows/:id", () => {
   });
 
   it("answers 400 naming the field when version is missing", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const created = await createWorkflow(userId, { name: "Kit", graph: EMPTY });
     const response = await respond(async () =>
       workflowAction({
-        request: request(`/api/workflows/${created.id}`, "PUT", await bearer(userId), { name: "x" }),
+        request: jsonRequest(`/api/workflows/${created.id}`, "PUT", await bearerAuth(userId), { name: "x" }),
         params: { workflowId: created.id },
         context,
       }),
@@ -213,11 +174,11 @@ describe("GET/PUT/DELETE /api/workflows/:id", () => {
   });
 
   it("deletes with 204", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const created = await createWorkflow(userId, { name: "Doomed", graph: EMPTY });
     const response = await respond(async () =>
       workflowAction({
-        request: request(`/api/workflows/${created.id}`, "DELETE", await bearer(userId)),
+        request: jsonRequest(`/api/workflows/${created.id}`, "DELETE", await bearerAuth(userId)),
         params: { workflowId: created.id },
         context,
       }),
@@ -227,18 +188,18 @@ describe("GET/PUT/DELETE /api/workflows/:id", () => {
   });
 
   it("answers 404 for another user's workflow on every route, and changes nothing", async () => {
-    const ownerId = await createUser();
+    const ownerId = await createTestUser();
     const created = await createWorkflow(ownerId, { name: "Private", graph: EMPTY });
-    const auth = await bearer(await createUser());
+    const auth = await bearerAuth(await createTestUser());
     const path = `/api/workflows/${created.id}`;
     const params = { workflowId: created.id };
 
     const responses = await Promise.all([
-      respond(() => workflowLoader({ request: request(path, "GET", auth), params, context })),
-      respond(() => workflowAction({ request: request(path, "PUT", auth, { name: "Mine now", version: 1 }), params, context })),
-      respond(() => workflowAction({ request: request(path, "DELETE", auth), params, context })),
-      respond(() => duplicateAction({ request: request(`${path}/duplicate`, "POST", auth), params, context })),
-      respond(() => exportLoader({ request: request(`${path}/export`, "GET", auth), params, context })),
+      respond(() => workflowLoader({ request: jsonRequest(path, "GET", auth), params, context })),
+      respond(() => workflowAction({ request: jsonRequest(path, "PUT", auth, { name: "Mine now", version: 1 }), params, context })),
+      respond(() => workflowAction({ request: jsonRequest(path, "DELETE", auth), params, context })),
+      respond(() => duplicateAction({ request: jsonRequest(`${path}/duplicate`, "POST", auth), params, context })),
+      respond(() => exportLoader({ request: jsonRequest(`${path}/export`, "GET", auth), params, context })),
     ]);
     for (const response of responses) {
       expect(response.status).toBe(404);
@@ -251,12 +212,12 @@ describe("GET/PUT/DELETE /api/workflows/:id", () => {
 
 describe("POST /api/workflows/:id/duplicate", () => {
   it("answers 201 with the copy", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const graph = sampleWorkflowGraph();
     const created = await createWorkflow(userId, { name: "Kit", graph });
     const response = await respond(async () =>
       duplicateAction({
-        request: request(`/api/workflows/${created.id}/duplicate`, "POST", await bearer(userId)),
+        request: jsonRequest(`/api/workflows/${created.id}/duplicate`, "POST", await bearerAuth(userId)),
         params: { workflowId: created.id },
         context,
       }),
@@ -268,13 +229,13 @@ describe("POST /api/workflows/:id/duplicate", () => {
 
 describe("export and import", () => {
   it("exports a downloadable document that imports as an identical workflow", async () => {
-    const userId = await createUser();
-    const auth = await bearer(userId);
+    const userId = await createTestUser();
+    const auth = await bearerAuth(userId);
     const graph = sampleWorkflowGraph();
     const created = await createWorkflow(userId, { name: "Product Marketing Kit", graph });
 
     const exported = await respond(() =>
-      exportLoader({ request: request(`/api/workflows/${created.id}/export`, "GET", auth), params: { workflowId: created.id }, context }),
+      exportLoader({ request: jsonRequest(`/api/workflows/${created.id}/export`, "GET", auth), params: { workflowId: created.id }, context }),
     );
     expect(exported.status).toBe(200);
     expect(exported.headers.get("Content-Disposition")).toBe('attachment; filename="product-marketing-kit.weft.json"');
@@ -284,7 +245,7 @@ describe("export and import", () => {
     expect(JSON.stringify(document)).not.toContain(created.id);
 
     const imported = await respond(() =>
-      importAction({ request: request("/api/workflows/import", "POST", auth, document), params: {}, context }),
+      importAction({ request: jsonRequest("/api/workflows/import", "POST", auth, document), params: {}, context }),
     );
     expect(imported.status).toBe(201);
     const { workflow } = await imported.json();
@@ -293,12 +254,12 @@ describe("export and import", () => {
   });
 
   it("answers 400 with the problems for a bad document and saves nothing", async () => {
-    const userId = await createUser();
-    const auth = await bearer(userId);
+    const userId = await createTestUser();
+    const auth = await bearerAuth(userId);
     const document = { ...toWorkflowDocument("Future", EMPTY), formatVersion: 2 };
 
     const response = await respond(() =>
-      importAction({ request: request("/api/workflows/import", "POST", auth, document), params: {}, context }),
+      importAction({ request: jsonRequest("/api/workflows/import", "POST", auth, document), params: {}, context }),
     );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
@@ -310,7 +271,7 @@ describe("export and import", () => {
     });
 
     const notOurs = await respond(() =>
-      importAction({ request: request("/api/workflows/import", "POST", auth, { hello: "world" }), params: {}, context }),
+      importAction({ request: jsonRequest("/api/workflows/import", "POST", auth, { hello: "world" }), params: {}, context }),
     );
     expect(notOurs.status).toBe(400);
     expect(await listWorkflows(userId)).toEqual([]);
@@ -321,7 +282,7 @@ describe("the workflows page's actions", () => {
   async function submit(userId: string, fields: Record<string, string | File>) {
     const form = new FormData();
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    const request = new Request(`${BASE}/workflows`, { method: "POST", headers: await cookie(userId), body: form });
+    const request = new Request(`${TEST_ORIGIN}/workflows`, { method: "POST", headers: await cookieAuth(userId), body: form });
     const result = await pageAction({ request, params: {}, context });
     if (result instanceof Response) return { status: result.status, location: result.headers.get("Location") };
     return { status: result.init?.status ?? 200, data: result.data };
@@ -333,7 +294,7 @@ describe("the workflows page's actions", () => {
   }
 
   it("imports an uploaded file and redirects to the new workflow", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const file = jsonFile(toWorkflowDocument("From file", sampleWorkflowGraph()));
     const result = await submit(userId, { intent: "import", file });
 
@@ -343,7 +304,7 @@ describe("the workflows page's actions", () => {
   });
 
   it("lists every problem of a file that cannot be imported, and saves nothing", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const document = toWorkflowDocument("   ", { nodes: [], edges: [{ id: "e", source: "a", sourceHandle: "text", target: "b", targetHandle: "x" }] });
 
     const invalid = await submit(userId, { intent: "import", file: jsonFile(document, "bad.json") });
@@ -361,7 +322,7 @@ describe("the workflows page's actions", () => {
   });
 
   it("refuses a file over the size limit while it is still arriving", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const file = jsonFile(" ".repeat(maxGraphBodyBytes() + 1), "huge.json");
     const result = await submit(userId, { intent: "import", file });
     expect(result).toMatchObject({ status: 413, data: { intent: "import", error: expect.stringContaining("larger than") } });
@@ -369,7 +330,7 @@ describe("the workflows page's actions", () => {
   });
 
   it("creates a workflow and opens it", async () => {
-    const userId = await createUser();
+    const userId = await createTestUser();
     const result = await submit(userId, { intent: "create", name: "Fresh" });
     const [workflow] = await listWorkflows(userId);
     expect(workflow).toMatchObject({ name: "Fresh", nodeCount: 0 });
@@ -382,9 +343,9 @@ describe("the workflows page's actions", () => {
   });
 
   it("does not rename, duplicate or delete another user's workflow", async () => {
-    const ownerId = await createUser();
+    const ownerId = await createTestUser();
     const created = await createWorkflow(ownerId, { name: "Private", graph: EMPTY });
-    const intruder = await createUser();
+    const intruder = await createTestUser();
 
     for (const intent of ["rename", "duplicate", "delete"]) {
       const result = await submit(intruder, { intent, workflowId: created.id, name: "Mine" });
