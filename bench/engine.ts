@@ -12,7 +12,7 @@ import { createUser } from "../app/.server/models/user.server";
 import { createWorkflow } from "../app/.server/models/workflow.server";
 import type { Graph, GraphEdge, GraphNode } from "../app/lib/graph";
 import { startGeminiStub } from "../test/gemini-stub";
-import { cropImage, cropRectangle } from "../workflow/executors/crop-image";
+import { cropImage, cropOutputFormat, cropRectangle } from "../workflow/executors/crop-image";
 import { extractFrame } from "../workflow/executors/extract-frame";
 import { executors as realExecutors } from "../workflow/executors";
 import { ffmpegPaths, probe, runFfmpeg } from "../workflow/ffmpeg";
@@ -185,8 +185,10 @@ async function measureConcurrentSampleRuns(ownerId: string, count: number) {
 }
 
 /**
- * The Crop Image and Extract Frame executors (probe, ffmpeg, storing the result as an asset)
- * against the bare ffmpeg command producing the same output from the same file. Twice: on the
+ * The Crop Image and Extract Frame executors (finding the file, ffmpeg, storing the result as an
+ * asset) against the bare ffmpeg command producing the same output from the same file. Their
+ * inputs come from the store's getAsset, as an upload node's output does in a run, with the facts
+ * the Asset row records, so they probe nothing; the store is one run's. Twice: on the
  * sample photo and video every account gets (small: fixed costs dominate), and on a 12 MP
  * photo and a 1080p video (where ffmpeg's own work dominates).
  */
@@ -226,10 +228,22 @@ async function measureOn(store: MediaStore, dir: string, repetitions: number, me
   const imagePath = await store.localPath(media.image);
   const videoPath = await store.localPath(media.video);
   const { x, y, width, height } = cropRectangle(SAMPLE_CROP, await probe(imagePath));
+  // The bare command writes what the executor writes: the input's format, with the same encoder options.
+  const format = await cropOutputFormat(media.image.mime);
   const seek = (((await probe(videoPath)).durationSeconds ?? 0) * 50) / 100;
   const crop = await compare(
     () => runExecutor(cropImage, { params: SAMPLE_CROP, inputs: { image_url: media.image }, media: store }),
-    () => bareFfmpeg(["-i", imagePath, "-vf", `crop=${width}:${height}:${x}:${y}:exact=1`, "-frames:v", "1", "-q:v", "2", join(dir, "crop.jpg")]),
+    () =>
+      bareFfmpeg([
+        "-i",
+        imagePath,
+        "-vf",
+        `crop=${width}:${height}:${x}:${y}:exact=1`,
+        "-frames:v",
+        "1",
+        ...format.encoderOptions,
+        join(dir, `crop.${format.extension}`),
+      ]),
     repetitions,
   );
   const frame = await compare(

@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import type { NodeParams, NodeType } from "../app/lib/nodes/registry";
-import { canEncode, runFfmpeg } from "../workflow/ffmpeg";
+import { canEncode, probe, runFfmpeg } from "../workflow/ffmpeg";
 import {
   type ExecutionContext,
   type LlmSettings,
@@ -66,8 +66,12 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 
 /** A MediaStore over a temporary directory, standing in for the app's storage. */
 export interface TestMediaStore extends MediaStore {
-  /** Makes a file an asset of the run's owner, as an upload would. */
-  add(path: string, kind: MediaValue["kind"]): Promise<MediaValue>;
+  /**
+   * Makes a file an asset of the run's owner, as an upload would: probed, with its size (and a
+   * video's duration and frame rate) on the value. `withFacts: false` gives a value without them,
+   * as stored before they were recorded (and skips the probe, so any file can be added).
+   */
+  add(path: string, kind: MediaValue["kind"], options?: { withFacts?: boolean }): Promise<MediaValue>;
   /** What executors saved, in order. */
   saved: MediaValue[];
   remove(): Promise<void>;
@@ -78,17 +82,20 @@ export async function createTestMediaStore(): Promise<TestMediaStore> {
   const assets = new Map<string, { value: MediaValue; path: string }>();
   const saved: MediaValue[] = [];
 
-  async function register(path: string, mime: string, kind: MediaValue["kind"]): Promise<MediaValue> {
+  async function register(path: string, mime: string, kind: MediaValue["kind"], facts: MediaFacts = {}): Promise<MediaValue> {
     const assetId = randomUUID();
     const sha256 = createHash("sha256").update(await readFile(path)).digest("hex");
-    const value: MediaValue = { kind, assetId, url: `/assets/${assetId}`, mime, sha256 };
+    const value: MediaValue = { kind, assetId, url: `/assets/${assetId}`, mime, sha256, ...facts };
     assets.set(assetId, { value, path });
     return value;
   }
 
   return {
     saved,
-    add: (path, kind) => register(path, MIME_BY_EXTENSION[extname(path)] ?? "application/octet-stream", kind),
+    async add(path, kind, { withFacts = true } = {}) {
+      const mime = MIME_BY_EXTENSION[extname(path)] ?? "application/octet-stream";
+      return register(path, mime, kind, withFacts ? await probedFacts(path, kind) : {});
+    },
     async getAsset(assetId, kind) {
       const asset = assets.get(assetId);
       if (!asset || asset.value.kind !== kind) throw new NodeError(`The uploaded ${kind} no longer exists.`);
@@ -99,15 +106,24 @@ export async function createTestMediaStore(): Promise<TestMediaStore> {
       if (!asset) throw new Error(`No file for asset ${media.assetId}`);
       return asset.path;
     },
-    async saveFile({ path, mime, kind }) {
+    async saveFile({ path, mime, kind, width, height }) {
       const copy = join(dir, `${randomUUID()}${extname(path)}`);
       await copyFile(path, copy);
-      const value = await register(copy, mime, kind);
+      // What the executor said about its file, kept like the app's store keeps it, so tests can check it.
+      const value = await register(copy, mime, kind, { width, height });
       saved.push(value);
       return value;
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+type MediaFacts = Pick<MediaValue, "width" | "height" | "durationSeconds" | "frameRate">;
+
+async function probedFacts(path: string, kind: MediaValue["kind"]): Promise<MediaFacts> {
+  const { width, height, durationSeconds, frameRate } = await probe(path);
+  if (kind === "image") return { width, height };
+  return { width, height, durationSeconds: durationSeconds ?? undefined, frameRate: frameRate ?? undefined };
 }
 
 /** An executor's context with test defaults: no API key, a 5 s LLM timeout, a signal never aborted. */

@@ -6,7 +6,7 @@ import { createMediaStore } from "~/.server/media-store.server";
 import { createAssetFromUpload } from "~/.server/models/asset.server";
 import { createMediaFixtures, type MediaFixtures } from "../test/media-fixtures";
 import { NodeError, type MediaValue } from "../workflow/types";
-import { retryOnlyWhatMightSucceed } from "./node-task";
+import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 
 // The crop-image and extract-frame tasks' own run functions in the SDK's mock task context:
@@ -50,7 +50,15 @@ describe("crop-image task", () => {
     });
 
     expect(outputs).toEqual({
-      output: { kind: "image", assetId: expect.any(String), url: expect.stringMatching(/^\/files\//), mime: "image/png", sha256: expect.any(String) },
+      output: {
+        kind: "image",
+        assetId: expect.any(String),
+        url: expect.stringMatching(/^\/files\//),
+        mime: "image/png",
+        sha256: expect.any(String),
+        width: 160,
+        height: 120,
+      },
     });
     const { output } = outputs as { output: MediaValue };
     const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
@@ -97,6 +105,20 @@ describe("extract-frame task", () => {
     expect(output).toMatchObject({ kind: "image", mime: expect.stringMatching(/^image\//) });
     const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
     expect(asset).toMatchObject({ ownerId, width: 160, height: 120 });
+  });
+
+  it("receives the video with its stored duration and frame rate, so it need not probe the file", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.mp4, "video");
+    const payload = { runId: "run-1", ownerId, nodeId: "frame", params: { timestamp: "50%" }, inputs: { video_url: media } };
+
+    const parsed = nodeTaskPayloadSchema("extract-frame").parse(payload);
+    expect(parsed.inputs.video_url).toEqual(media);
+    expect(media).toMatchObject({ width: 160, height: 120, frameRate: 25, durationSeconds: expect.any(Number) });
+
+    // A value stored before these facts were recorded still reaches the task (which probes then).
+    const { kind, assetId, url, mime, sha256 } = media;
+    const older = nodeTaskPayloadSchema("extract-frame").parse({ ...payload, inputs: { video_url: { kind, assetId, url, mime, sha256 } } });
+    expect(older.inputs.video_url).toEqual({ kind, assetId, url, mime, sha256 });
   });
 });
 

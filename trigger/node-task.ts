@@ -33,6 +33,11 @@ export const MediaValueSchema = z.object({
   url: z.string(),
   mime: z.string(),
   sha256: z.string(),
+  // Optional: values stored before these facts were recorded lack them (executors probe then).
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  durationSeconds: z.number().positive().optional(),
+  frameRate: z.number().positive().optional(),
 }) satisfies z.ZodType<MediaValue>;
 
 export const PortValueSchema = z.union([z.string(), z.number(), MediaValueSchema]) satisfies z.ZodType<PortValue>;

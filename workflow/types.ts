@@ -8,6 +8,25 @@ export interface MediaValue {
   url: string;
   mime: string;
   sha256: string;
+  /**
+   * Facts about the file read when it was stored, so executors need not run ffprobe again.
+   * Optional: values stored before they were recorded lack them, and executors probe the file then.
+   */
+  width?: number;
+  height?: number;
+  /** Videos: the length in seconds, when the file states it. */
+  durationSeconds?: number;
+  /** Videos: frames per second, when the file states it. */
+  frameRate?: number;
+}
+
+/** A file an executor made, with its picture size when the executor knows it (storing it then reads nothing back). */
+export interface OutputFile {
+  path: string;
+  mime: string;
+  kind: MediaValue["kind"];
+  width?: number;
+  height?: number;
 }
 
 /** What travels along an edge: text, a number, or a media file. */
@@ -32,7 +51,7 @@ export interface MediaStore {
   /** A local file holding the asset's bytes (downloaded to a temporary file when remote). */
   localPath(media: MediaValue): Promise<string>;
   /** Stores a file an executor produced as a new asset of the run's owner. */
-  saveFile(file: { path: string; mime: string; kind: MediaValue["kind"] }): Promise<MediaValue>;
+  saveFile(file: OutputFile): Promise<MediaValue>;
 }
 
 export interface LlmSettings {

@@ -3,13 +3,26 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import S3rver from "s3rver";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMediaFixtures, type MediaFixtures } from "../../test/media-fixtures";
+import { probe } from "../../workflow/ffmpeg";
 import { NodeError } from "../../workflow/types";
 import { db } from "./db.server";
 import { createMediaStore } from "./media-store.server";
-import { createAssetFromUpload } from "./models/asset.server";
+import { createAssetFromUpload, getAsset } from "./models/asset.server";
 import { S3Storage } from "./storage/s3-storage.server";
+
+// The real probe, watched: an image saved with its size is not probed.
+vi.mock(import("../../workflow/ffmpeg"), async (importOriginal) => {
+  const actual = await importOriginal();
+  return { ...actual, probe: vi.fn(actual.probe) };
+});
+
+// The real row lookup, watched: a store reads each of its rows once.
+vi.mock(import("./models/asset.server"), async (importOriginal) => {
+  const actual = await importOriginal();
+  return { ...actual, getAsset: vi.fn(actual.getAsset) };
+});
 
 let fixtures: MediaFixtures;
 let s3Dir: string;
@@ -47,14 +60,38 @@ async function uploaded(ownerId: string, file: string) {
 }
 
 describe("createMediaStore over local storage", () => {
-  it("resolves the owner's asset to a media value and a local file with its bytes", async () => {
+  it("resolves the owner's asset to a media value with its recorded size, and a local file with its bytes", async () => {
     const ownerId = await newUserId();
     const asset = await uploaded(ownerId, fixtures.png);
     const store = createMediaStore(ownerId);
 
     const media = await store.getAsset(asset.id, "image");
-    expect(media).toEqual({ kind: "image", assetId: asset.id, url: `/files/${asset.id}`, mime: "image/png", sha256: asset.sha256 });
+    expect(media).toEqual({
+      kind: "image",
+      assetId: asset.id,
+      url: `/files/${asset.id}`,
+      mime: "image/png",
+      sha256: asset.sha256,
+      width: 320,
+      height: 240,
+    });
     expect((await readFile(await store.localPath(media))).equals(await readFile(fixtures.png))).toBe(true);
+  });
+
+  it("gives a video's duration and frame rate with it", async () => {
+    const ownerId = await newUserId();
+    const asset = await uploaded(ownerId, fixtures.mp4);
+    const media = await createMediaStore(ownerId).getAsset(asset.id, "video");
+    expect(media).toMatchObject({ kind: "video", width: 160, height: 120, frameRate: 25 });
+    expect(media.durationSeconds).toBeCloseTo(2, 1);
+  });
+
+  it("leaves out what an older asset row does not record, so executors probe its file", async () => {
+    const ownerId = await newUserId();
+    const asset = await uploaded(ownerId, fixtures.mp4);
+    await db.asset.update({ where: { id: asset.id }, data: { frameRate: null } });
+    const media = await createMediaStore(ownerId).getAsset(asset.id, "video");
+    expect(media).not.toHaveProperty("frameRate");
   });
 
   it("answers another owner's asset, a missing one and the wrong kind with a NodeError", async () => {
@@ -72,6 +109,20 @@ describe("createMediaStore over local storage", () => {
     await expect(stranger.localPath(media)).rejects.toThrow(NodeError);
   });
 
+  it("finds the file of an asset it has read or saved without reading its row again", async () => {
+    const ownerId = await newUserId();
+    const image = await uploaded(ownerId, fixtures.png);
+    const store = createMediaStore(ownerId);
+    const media = await store.getAsset(image.id, "image");
+    const saved = await store.saveFile({ path: fixtures.jpeg, mime: "image/jpeg", kind: "image" });
+
+    vi.mocked(getAsset).mockClear();
+    expect(await store.localPath(media)).toBe(await createMediaStore(ownerId).localPath(media));
+    await store.localPath(saved);
+    // Only the fresh store read the row.
+    expect(getAsset).toHaveBeenCalledTimes(1);
+  });
+
   it("saves an executor's output as a new asset of the owner, probed", async () => {
     const ownerId = await newUserId();
     const store = createMediaStore(ownerId);
@@ -82,6 +133,15 @@ describe("createMediaStore over local storage", () => {
     expect(saved).toMatchObject({ kind: "image", url: `/files/${asset.id}`, mime: "image/jpeg" });
     // The same output again (a re-run) is the same asset.
     expect((await store.saveFile({ path: fixtures.jpeg, mime: "image/jpeg", kind: "image" })).assetId).toBe(saved.assetId);
+  });
+
+  it("saves an image of the size the executor states without probing it", async () => {
+    const ownerId = await newUserId();
+    vi.mocked(probe).mockClear();
+    const saved = await createMediaStore(ownerId).saveFile({ path: fixtures.png, mime: "image/png", kind: "image", width: 320, height: 240 });
+    expect(probe).not.toHaveBeenCalled();
+    expect(saved).toMatchObject({ width: 320, height: 240 });
+    expect(await db.asset.findUniqueOrThrow({ where: { id: saved.assetId } })).toMatchObject({ ownerId, width: 320, height: 240 });
   });
 
   it("refuses to save an output ffprobe cannot read", async () => {
@@ -100,6 +160,7 @@ describe("createMediaStore over S3", () => {
     const asset = await db.asset.findUniqueOrThrow({ where: { id: saved.assetId } });
     expect(await s3.stat(asset.storageKey)).toEqual({ size: asset.bytes });
     expect(asset.durationSeconds).toBeCloseTo(2, 1);
+    expect(asset.frameRate).toBe(25);
 
     const [first, second] = await Promise.all([store.localPath(saved), store.localPath(saved)]);
     expect(second).toBe(first);

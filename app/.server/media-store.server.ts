@@ -4,6 +4,7 @@ import path from "node:path";
 import { assetUrl } from "~/lib/assets";
 import { type MediaStore, type MediaValue, NodeError } from "../../workflow/types";
 import { db } from "./db.server";
+import type { Asset } from "./generated/prisma/client";
 import { mediaKindOf } from "./media-types.server";
 import { getAsset, recordAsset, storeMediaFile } from "./models/asset.server";
 import { type BlobStorage, getStorage } from "./storage/storage.server";
@@ -13,31 +14,52 @@ const DOWNLOAD_CACHE_DIR = path.join(tmpdir(), "weft-media-cache");
 
 const ARTICLE_AND_KIND = { image: "an image", video: "a video" } as const;
 
-/** The executors' view of one owner's files: their Asset rows plus the configured storage. */
+/**
+ * The executors' view of one owner's files: their Asset rows plus the configured storage. A store
+ * serves one run (or one task) and remembers the rows it has read or written, so the file of an
+ * asset an upload node has just read, or an executor has just made, is found without a query.
+ */
 export function createMediaStore(ownerId: string, storage: BlobStorage = getStorage()): MediaStore {
+  const rows = new Map<string, Asset>();
+
+  async function ownAsset(assetId: string, kind: MediaValue["kind"]): Promise<Asset> {
+    const asset = rows.get(assetId) ?? (await getAsset(ownerId, assetId));
+    // Someone else's id reads exactly like a deleted one.
+    if (!asset) throw new NodeError(`The ${kind} this node uses no longer exists. Upload it again.`);
+    rows.set(asset.id, asset);
+    return asset;
+  }
+
   return {
     async getAsset(assetId, kind) {
-      const asset = await getAsset(ownerId, assetId);
-      // Someone else's id reads exactly like a deleted one.
-      if (!asset) throw new NodeError(`The ${kind} this node uses no longer exists. Upload it again.`);
+      const asset = await ownAsset(assetId, kind);
       if (mediaKindOf(asset.mime) !== kind) {
         throw new NodeError(`This node needs ${ARTICLE_AND_KIND[kind]}, but its file is ${asset.mime}.`);
       }
-      return { kind, assetId: asset.id, url: assetUrl(asset.id), mime: asset.mime, sha256: asset.sha256 };
+      return mediaValueOf(asset, kind);
     },
 
     async localPath(media) {
-      const asset = await getAsset(ownerId, media.assetId);
-      if (!asset) throw new NodeError(`The ${media.kind} this node uses no longer exists. Upload it again.`);
+      const asset = await ownAsset(media.assetId, media.kind);
       return storage.localPath(asset.storageKey) ?? downloadOnce(storage, asset.storageKey, asset.sha256);
     },
 
     async saveFile(file): Promise<MediaValue> {
-      const media = await storeMediaFile(file.path, file, storage);
-      const asset = await recordAsset(db, ownerId, media);
-      return { kind: file.kind, assetId: asset.id, url: assetUrl(asset.id), mime: asset.mime, sha256: asset.sha256 };
+      const asset = await recordAsset(db, ownerId, await storeMediaFile(file.path, file, storage));
+      rows.set(asset.id, asset);
+      return mediaValueOf(asset, file.kind);
     },
   };
+}
+
+/** The asset as executors see it, with the facts its row records (a null column is left out). */
+function mediaValueOf(asset: Asset, kind: MediaValue["kind"]): MediaValue {
+  const media: MediaValue = { kind, assetId: asset.id, url: assetUrl(asset.id), mime: asset.mime, sha256: asset.sha256 };
+  if (asset.width !== null) media.width = asset.width;
+  if (asset.height !== null) media.height = asset.height;
+  if (asset.durationSeconds !== null) media.durationSeconds = asset.durationSeconds;
+  if (asset.frameRate !== null) media.frameRate = asset.frameRate;
+  return media;
 }
 
 const downloads = new Map<string, Promise<string>>();

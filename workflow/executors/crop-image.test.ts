@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cropImageNode } from "../../app/lib/nodes/crop-image";
 import {
   createMediaFixtures,
@@ -13,6 +13,12 @@ import { probe, runFfmpeg } from "../ffmpeg";
 import type { MediaValue, NodeOutputs } from "../types";
 import { cropImage, cropRectangle } from "./crop-image";
 import { isMediaValue } from "./media-input";
+
+// The real probe, watched: an image stored with its size must not be probed again.
+vi.mock(import("../ffmpeg"), async (importOriginal) => {
+  const actual = await importOriginal();
+  return { ...actual, probe: vi.fn(actual.probe) };
+});
 
 let fixtures: MediaFixtures;
 let store: TestMediaStore;
@@ -31,13 +37,18 @@ function savedImage(outputs: NodeOutputs): MediaValue {
   return output;
 }
 
-async function crop(path: string, params: Record<string, number>) {
-  const image = await store.add(path, "image");
+async function crop(path: string, params: Record<string, number>, options?: { withFacts: boolean }) {
+  const image = await store.add(path, "image", options);
+  vi.mocked(probe).mockClear();
   const outputs = await cropImage(
     executionContext({ params: cropImageNode.params.parse(params), media: store, inputs: { image_url: image } }),
   );
+  const probedSources = vi.mocked(probe).mock.calls.length;
   const output = savedImage(outputs);
-  return { output, info: await probe(await store.localPath(output)) };
+  const info = await probe(await store.localPath(output));
+  // The size the executor gave with its file is the file's real size.
+  expect({ width: output.width, height: output.height }).toEqual({ width: info.width, height: info.height });
+  return { output, info, probedSources };
 }
 
 const CENTER_80 = { x_percent: 10, y_percent: 10, width_percent: 80, height_percent: 80 };
@@ -70,6 +81,18 @@ describe("crop-image executor", () => {
     expect(info).toMatchObject({ width: 256, height: 192, codec: "png" });
     expect(output).toMatchObject({ kind: "image", mime: "image/png" });
     expect(store.saved).toContainEqual(output);
+  });
+
+  it("uses the size stored with the image instead of probing it", async () => {
+    const { output, probedSources } = await crop(fixtures.png, CENTER_80);
+    expect(probedSources).toBe(0);
+    expect(output).toMatchObject({ width: 256, height: 192 });
+  });
+
+  it("probes an image stored without its size, and crops it the same", async () => {
+    const [known, unknown] = [await crop(fixtures.jpeg, CENTER_80), await crop(fixtures.jpeg, CENTER_80, { withFacts: false })];
+    expect(unknown.probedSources).toBe(1);
+    expect(unknown.output.sha256).toBe(known.output.sha256);
   });
 
   it("crops the part of the image the percentages name", async () => {
@@ -144,7 +167,8 @@ describe("crop-image executor", () => {
   it("reports a file ffmpeg cannot read as a node error", async () => {
     const notAnImage = join(fixtures.dir, "notes.png");
     await writeFile(notAnImage, "just text");
-    const image = await store.add(notAnImage, "image");
+    // Uploads are probed, so only a value stored before sizes were recorded can get here.
+    const image = await store.add(notAnImage, "image", { withFacts: false });
     const run = cropImage(executionContext({ params: cropImageNode.params.parse({}), media: store, inputs: { image_url: image } }));
     await expect(run).rejects.toMatchObject({ name: "NodeError", message: expect.stringMatching(/^Could not read the file as an image or video: /) });
   });

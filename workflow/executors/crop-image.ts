@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { NodeParams } from "../../app/lib/nodes/registry";
 import { canEncode, ffmpegCommand, probe, runFfmpeg } from "../ffmpeg";
 import { type Executor, NodeError } from "../types";
-import { requireMedia } from "./media-input";
+import { knownSize, requireMedia } from "./media-input";
 import { withTempDir } from "./temp-dir";
 
 type CropPercentages = NodeParams<"crop-image">;
@@ -51,10 +51,13 @@ interface OutputFormat {
 
 const PNG: OutputFormat = { extension: "png", mime: "image/png", encoderOptions: [] };
 
-/** Keeps the input's format where ffmpeg can write it; PNG otherwise (a cropped GIF is a still). */
-async function outputFormatFor(codec: string): Promise<OutputFormat> {
-  if (codec === "mjpeg") return { extension: "jpg", mime: "image/jpeg", encoderOptions: ["-q:v", "2"] };
-  if (codec === "webp" && (await canEncode("libwebp"))) {
+/**
+ * Keeps the input's format where ffmpeg can write it; PNG otherwise (a cropped GIF is a still).
+ * The mime type was read from the file's own bytes when it was stored, so it names the format.
+ */
+export async function cropOutputFormat(mime: string): Promise<OutputFormat> {
+  if (mime === "image/jpeg") return { extension: "jpg", mime: "image/jpeg", encoderOptions: ["-q:v", "2"] };
+  if (mime === "image/webp" && (await canEncode("libwebp"))) {
     return { extension: "webp", mime: "image/webp", encoderOptions: ["-c:v", "libwebp", "-quality", "90"] };
   }
   return PNG;
@@ -64,9 +67,8 @@ export const cropImage: Executor<"crop-image"> = async ({ params, inputs, media,
   assertInsideImage(params);
   const image = requireMedia(inputs, "image_url", "image");
   const source = await media.localPath(image);
-  const info = await probe(source, signal);
-  const { x, y, width, height } = cropRectangle(params, info);
-  const format = await outputFormatFor(info.codec);
+  const { x, y, width, height } = cropRectangle(params, knownSize(image) ?? (await probe(source, signal)));
+  const format = await cropOutputFormat(image.mime);
   return withTempDir(async (dir) => {
     const target = join(dir, `cropped.${format.extension}`);
     const command = ffmpegCommand(source)
@@ -77,6 +79,7 @@ export const cropImage: Executor<"crop-image"> = async ({ params, inputs, media,
       .outputOptions("-frames:v", "1", ...format.encoderOptions)
       .output(target);
     await runFfmpeg(command, signal);
-    return { output: await media.saveFile({ path: target, mime: format.mime, kind: "image" }) };
+    // The crop filter comes last, so the output is exactly the rectangle's size.
+    return { output: await media.saveFile({ path: target, mime: format.mime, kind: "image", width, height }) };
   });
 };

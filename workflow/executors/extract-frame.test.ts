@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { extractFrameNode } from "../../app/lib/nodes/extract-frame";
 import {
   createMediaFixtures,
@@ -7,10 +8,16 @@ import {
   type MediaFixtures,
   type TestMediaStore,
 } from "../../test/media-fixtures";
-import { probe } from "../ffmpeg";
+import { probe, runFfmpeg } from "../ffmpeg";
 import type { MediaValue } from "../types";
 import { extractFrame, formatSeconds } from "./extract-frame";
 import { isMediaValue } from "./media-input";
+
+// The real probe, watched: a video stored with its duration and frame rate must not be probed again.
+vi.mock(import("../ffmpeg"), async (importOriginal) => {
+  const actual = await importOriginal();
+  return { ...actual, probe: vi.fn(actual.probe) };
+});
 
 let fixtures: MediaFixtures;
 let store: TestMediaStore;
@@ -25,9 +32,9 @@ afterAll(async () => {
   await Promise.all([fixtures?.remove(), store?.remove()]);
 });
 
-async function frameAt(timestamp: number | string): Promise<MediaValue> {
+async function frameAt(timestamp: number | string, video = clip): Promise<MediaValue> {
   const outputs = await extractFrame(
-    executionContext({ params: extractFrameNode.params.parse({ timestamp }), media: store, inputs: { video_url: clip } }),
+    executionContext({ params: extractFrameNode.params.parse({ timestamp }), media: store, inputs: { video_url: video } }),
   );
   if (!isMediaValue(outputs.output)) throw new Error(`expected an image output, got ${JSON.stringify(outputs.output)}`);
   return outputs.output;
@@ -47,6 +54,33 @@ describe("extract-frame executor", () => {
     const frame = await frameAt(1);
     expect(frame).toMatchObject({ kind: "image", mime: "image/png" });
     expect(await probe(await store.localPath(frame))).toMatchObject({ width: 160, height: 120, codec: "png" });
+  });
+
+  it("uses the duration and frame rate stored with the video instead of probing it", async () => {
+    vi.mocked(probe).mockClear();
+    const frame = await frameAt("50%");
+    expect(probe).not.toHaveBeenCalled();
+    // The size it gave with the frame is the frame's own.
+    expect(frame).toMatchObject({ width: 160, height: 120 });
+  });
+
+  it("probes a video stored without them, and takes the same frames", async () => {
+    const unknown = await store.add(fixtures.mp4, "video", { withFacts: false });
+    vi.mocked(probe).mockClear();
+    const [half, end] = [await frameAt("50%", unknown), await frameAt("100%", unknown)];
+    expect(probe).toHaveBeenCalledTimes(2);
+    expect(half.sha256).toBe((await frameAt(1)).sha256);
+    expect(end.sha256).toBe((await frameAt(2)).sha256);
+    await expect(frameAt(12, unknown)).rejects.toThrow("Timestamp 12.0 s is beyond the end of the video (2.0 s).");
+  });
+
+  it("gives the size of the frame as written: a video recorded sideways gives a portrait frame", async () => {
+    const sideways = join(fixtures.dir, "sideways.mp4");
+    await runFfmpeg(["-y", "-i", fixtures.mp4, "-c", "copy", "-metadata:s:v", "rotate=90", sideways], AbortSignal.timeout(10_000));
+    const frame = await frameAt(1, await store.add(sideways, "video"));
+    const written = await probe(await store.localPath(frame));
+    expect({ width: frame.width, height: frame.height }).toEqual({ width: written.width, height: written.height });
+    expect(written).toMatchObject({ width: 120, height: 160 });
   });
 
   it("reads a percentage of the duration: 50% of a 2 s clip is the frame at 1 s", async () => {

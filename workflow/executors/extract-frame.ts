@@ -1,9 +1,9 @@
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseTimestamp, type Timestamp } from "../../app/lib/nodes/extract-frame";
 import { ffmpegCommand, type MediaProbe, probe, runFfmpeg } from "../ffmpeg";
 import { type Executor, NodeError } from "../types";
-import { requireMedia } from "./media-input";
+import { knownTiming, requireMedia } from "./media-input";
+import { readPngSize } from "./png-size";
 import { withTempDir } from "./temp-dir";
 
 /** Seconds as people read them: one decimal at least, three at most ("12.0", "8.04"). */
@@ -15,8 +15,11 @@ export function formatSeconds(seconds: number): string {
 /** Assumed when a video does not state its frame rate; only used to find its last frame. */
 const FALLBACK_FRAME_RATE = 25;
 
+/** What finding a frame needs to know about a video; null where the file does not say. */
+type VideoTiming = Pick<MediaProbe, "durationSeconds" | "frameRate">;
+
 /** The time to take the frame at, checked against the video's length. */
-function frameTime(timestamp: Timestamp, video: MediaProbe): { seconds: number; seek: number } {
+function frameTime(timestamp: Timestamp, video: VideoTiming): { seconds: number; seek: number } {
   const duration = video.durationSeconds;
   if (duration === null) {
     if (timestamp.kind === "percent") {
@@ -43,7 +46,7 @@ export const extractFrame: Executor<"extract-frame"> = async ({ params, inputs, 
   }
   const video = requireMedia(inputs, "video_url", "video");
   const source = await media.localPath(video);
-  const { seconds, seek } = frameTime(timestamp, await probe(source, signal));
+  const { seconds, seek } = frameTime(timestamp, knownTiming(video) ?? (await probe(source, signal)));
   return withTempDir(async (dir) => {
     const target = join(dir, "frame.png");
     const command = ffmpegCommand(source)
@@ -52,9 +55,11 @@ export const extractFrame: Executor<"extract-frame"> = async ({ params, inputs, 
       .outputOptions("-frames:v", "1", "-an")
       .output(target);
     await runFfmpeg(command, signal);
+    // Read from the file rather than assumed to be the video's: ffmpeg turns frames of a video
+    // recorded sideways the way it is shown.
+    const size = await readPngSize(target);
     // ffmpeg exits successfully without writing anything when no frame follows the seek point.
-    const written = await stat(target).then((file) => file.size > 0, () => false);
-    if (!written) throw new NodeError(`The video has no frame at ${formatSeconds(seconds)} s.`);
-    return { output: await media.saveFile({ path: target, mime: "image/png", kind: "image" }) };
+    if (!size) throw new NodeError(`The video has no frame at ${formatSeconds(seconds)} s.`);
+    return { output: await media.saveFile({ path: target, mime: "image/png", kind: "image", ...size }) };
   });
 };

@@ -15,3 +15,15 @@ export function requireMedia(inputs: NodeInputs, portId: string, kind: MediaValu
   }
   return value;
 }
+
+/** The picture size recorded with the file, if any; executors probe the file only without it. */
+export function knownSize(media: MediaValue): { width: number; height: number } | undefined {
+  const { width, height } = media;
+  return width && height ? { width, height } : undefined;
+}
+
+/** A video's duration and frame rate recorded with the file, if both are. */
+export function knownTiming(media: MediaValue): { durationSeconds: number; frameRate: number } | undefined {
+  const { durationSeconds, frameRate } = media;
+  return durationSeconds && frameRate ? { durationSeconds, frameRate } : undefined;
+}

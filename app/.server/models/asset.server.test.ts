@@ -51,16 +51,17 @@ describe("createAssetFromUpload", () => {
       width: 320,
       height: 240,
       durationSeconds: null,
+      frameRate: null,
       originalName: "upload.bin",
     });
     expect(result.asset.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await storedBytes(result.asset.storageKey)).equals(await readFile(fixtures.png))).toBe(true);
   });
 
-  it("records a video's dimensions and duration", async () => {
+  it("records a video's dimensions, duration and frame rate", async () => {
     const result = await upload(await newUserId(), fixtures.mp4);
     if (!result.ok) throw new Error(result.message);
-    expect(result.asset).toMatchObject({ mime: "video/mp4", width: 160, height: 120 });
+    expect(result.asset).toMatchObject({ mime: "video/mp4", width: 160, height: 120, frameRate: 25 });
     expect(result.asset.durationSeconds).toBeCloseTo(2, 1);
   });
 

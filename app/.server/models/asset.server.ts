@@ -32,31 +32,50 @@ export interface StoredMedia {
   height: number;
   /** Videos only. */
   durationSeconds: number | null;
+  /** Videos only. */
+  frameRate: number | null;
+}
+
+/** What is known about a file before storing it: its type, and for an image made by Weft, its size. */
+export interface MediaFileFacts {
+  mime: string;
+  kind: MediaKind;
+  width?: number;
+  height?: number;
 }
 
 /**
- * Probes a media file and puts its bytes in storage under their content address, so equal
- * files are stored once however many assets (of however many owners) name them. Rejects with
- * a NodeError when ffprobe cannot read the file.
+ * Puts a media file's bytes in storage under their content address, so equal files are stored
+ * once however many assets (of however many owners) name them, and reads its size (and a
+ * video's duration and frame rate) with ffprobe, rejecting with a NodeError when ffprobe
+ * cannot read it. An image whose size is given is not probed: executors know what they wrote.
  */
 export async function storeMediaFile(
   path: string,
-  file: { mime: string; kind: MediaKind },
+  file: MediaFileFacts,
   storage: BlobStorage = getStorage(),
 ): Promise<StoredMedia> {
-  const [probed, sha256, { size }] = await Promise.all([probe(path), sha256OfFile(path), stat(path)]);
+  const [facts, sha256, { size }] = await Promise.all([mediaFacts(path, file), sha256OfFile(path), stat(path)]);
   const storageKey = contentKey(sha256);
   if ((await storage.stat(storageKey))?.size !== size) {
     await storage.put(storageKey, path, { contentType: file.mime });
   }
+  return { storageKey, sha256, bytes: size, mime: file.mime, ...facts };
+}
+
+type MeasuredFacts = Pick<StoredMedia, "width" | "height" | "durationSeconds" | "frameRate">;
+
+async function mediaFacts(path: string, file: MediaFileFacts): Promise<MeasuredFacts> {
+  if (file.kind === "image" && file.width && file.height) {
+    return { width: file.width, height: file.height, durationSeconds: null, frameRate: null };
+  }
+  const probed = await probe(path);
+  const video = file.kind === "video";
   return {
-    storageKey,
-    sha256,
-    bytes: size,
-    mime: file.mime,
     width: probed.width,
     height: probed.height,
-    durationSeconds: file.kind === "video" ? probed.durationSeconds : null,
+    durationSeconds: video ? probed.durationSeconds : null,
+    frameRate: video ? probed.frameRate : null,
   };
 }
 
@@ -76,9 +95,9 @@ export async function recordAsset(
     orderBy: { createdAt: "asc" },
   });
   if (existing) return existing;
-  const { storageKey, sha256, bytes, mime, width, height, durationSeconds } = media;
+  const { storageKey, sha256, bytes, mime, width, height, durationSeconds, frameRate } = media;
   return client.asset.create({
-    data: { ownerId, originalName, storageKey, sha256, bytes, mime, width, height, durationSeconds },
+    data: { ownerId, originalName, storageKey, sha256, bytes, mime, width, height, durationSeconds, frameRate },
   });
 }
 
