@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { GEMINI_STUB_API_KEY, GEMINI_STUB_PORT, GEMINI_STUB_URL } from "./e2e/gemini-stub-server";
 
 // The e2e suite runs the production build against a throwaway embedded database in its own
 // data directory, created fresh by the web server command and removed by e2e/global-teardown.ts.
@@ -31,12 +32,29 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `rm -rf ${dataDir} && npm run build && node build/server.js`,
-    url: `http://localhost:${port}/healthz`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: { NODE_ENV: "production", PORT: String(port), WEFT_DATA_DIR: dataDir, SESSION_SECRET: "e2e-session-secret" },
-  },
+  webServer: [
+    // Gemini's stand-in: the app's LLM nodes talk to it; specs program its replies (e2e/gemini-stub-server.ts).
+    {
+      command: "node_modules/.bin/tsx e2e/gemini-stub-server.ts",
+      url: `${GEMINI_STUB_URL}/__control`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { E2E_GEMINI_PORT: String(GEMINI_STUB_PORT) },
+    },
+    {
+      command: `rm -rf ${dataDir} && npm run build && node build/server.js`,
+      url: `http://localhost:${port}/healthz`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        NODE_ENV: "production",
+        PORT: String(port),
+        WEFT_DATA_DIR: dataDir,
+        SESSION_SECRET: "e2e-session-secret",
+        GEMINI_API_KEY: GEMINI_STUB_API_KEY,
+        GEMINI_BASE_URL: GEMINI_STUB_URL,
+      },
+    },
+  ],
 });

@@ -1,13 +1,14 @@
 import { Link } from "@remix-run/react";
 import { useRef, type MouseEvent } from "react";
 import { useEditor, useEditorActions, useEditorStoreApi } from "./editor-store-context";
+import { HistoryToggle, RunButtons } from "./run-buttons";
 import { SaveIndicator } from "./save-indicator";
 import { WorkflowTitle } from "./workflow-title";
 
 const buttonClass =
   "rounded-md border border-line bg-panel-2 px-3 py-1.5 text-sm text-zinc-200 hover:border-[#3a3a4c] hover:text-white disabled:cursor-not-allowed disabled:opacity-40";
 
-/** The editor's top bar: back, name, save state, undo/redo, export and import. */
+/** The editor's top bar: back, name, save state, running, undo/redo, export and import, history. */
 export function Toolbar({ flush, onImportFile }: { flush: () => Promise<void>; onImportFile: (file: File) => void }) {
   const store = useEditorStoreApi();
   const workflowId = useEditor((state) => state.workflowId);
@@ -40,6 +41,8 @@ export function Toolbar({ flush, onImportFile }: { flush: () => Promise<void>; o
       <WorkflowTitle />
       <SaveIndicator />
       <div className="ml-auto flex items-center gap-2">
+        <RunButtons />
+        <span aria-hidden className="mx-1 h-5 w-px bg-line" />
         <button type="button" aria-label="Undo" title="Undo (Ctrl/⌘+Z)" disabled={!canUndo} onClick={undo} className={buttonClass}>
           ↶
         </button>
@@ -73,6 +76,8 @@ export function Toolbar({ flush, onImportFile }: { flush: () => Promise<void>; o
             if (file) onImportFile(file);
           }}
         />
+        <span aria-hidden className="mx-1 h-5 w-px bg-line" />
+        <HistoryToggle />
       </div>
     </header>
   );

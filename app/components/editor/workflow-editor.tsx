@@ -1,11 +1,19 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { CENTRE_ANCHOR, FlowCanvas } from "~/components/flow/flow-canvas";
+import { ActiveRunFollower } from "~/components/runs/active-run-follower";
+import { CanvasRunOverlay } from "~/components/runs/canvas-run-overlay";
+import { HistoryPanel } from "~/components/runs/history-panel";
+import { RunNotice } from "~/components/runs/run-notice";
+import { RunsProvider } from "~/components/runs/runs-context";
+import { useRunController } from "~/components/runs/use-run-controller";
 import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
 import { readWorkflowFile } from "~/lib/editor/import-file";
 import { createEditorStore, type EditorStore } from "~/lib/editor/store";
 import type { Graph } from "~/lib/graph";
 import type { NodeType } from "~/lib/nodes/registry";
+import type { RunsPage } from "~/lib/runs/run-api";
+import { createRunsStore, type RunsStore } from "~/lib/runs/runs-store";
 import { EditorStoreProvider, useEditor } from "./editor-store-context";
 import { ImportProblemsDialog } from "./import-dialog";
 import { Sidebar } from "./sidebar";
@@ -20,22 +28,27 @@ export interface EditorWorkflow {
   graph: Graph;
 }
 
-/** The workflow editor: one store per mounted editor, seeded from the loader's workflow. */
-export function WorkflowEditor({ workflow }: { workflow: EditorWorkflow }) {
+/**
+ * The workflow editor: one store per mounted editor, seeded from the loader's workflow, and one
+ * for its runs, seeded with the first page of its history.
+ */
+export function WorkflowEditor({ workflow, runs }: { workflow: EditorWorkflow; runs: RunsPage }) {
   const [store] = useState(() =>
     createEditorStore({ workflowId: workflow.id, name: workflow.name, version: workflow.version, graph: workflow.graph }),
   );
+  const [runsStore] = useState(() => createRunsStore({ workflowId: workflow.id, page: runs }));
   return (
     <EditorStoreProvider store={store}>
       <ReactFlowProvider>
-        <EditorLayout store={store} />
+        <EditorLayout store={store} runsStore={runsStore} />
       </ReactFlowProvider>
     </EditorStoreProvider>
   );
 }
 
-function EditorLayout({ store }: { store: EditorStore }) {
+function EditorLayout({ store, runsStore }: { store: EditorStore; runsStore: RunsStore }) {
   const flush = useAutosave(store);
+  const runController = useRunController(runsStore, store, flush);
   useEditorShortcuts(store);
   const name = useEditor((state) => state.name);
   const conflict = useEditor((state) => (state.save.kind === "conflict" ? state.save.message : null));
@@ -79,33 +92,40 @@ function EditorLayout({ store }: { store: EditorStore }) {
   );
 
   return (
-    <div className="flex h-screen flex-col bg-canvas">
-      <Toolbar flush={flush} onImportFile={(file) => void importFile(file)} />
-      {conflict ? (
-        <div role="alert" className="flex items-center gap-3 border-b border-amber-500/40 bg-amber-500/10 px-4 py-2 text-sm text-amber-100">
-          <span>{conflict}</span>
-          <button
-            type="button"
-            onClick={() => window.location.reload()}
-            className="ml-auto rounded-md bg-amber-400 px-3 py-1 text-sm font-medium text-black hover:bg-amber-300"
-          >
-            Reload
-          </button>
+    <RunsProvider store={runsStore} controller={runController}>
+      <div className="flex h-screen flex-col bg-canvas">
+        <Toolbar flush={flush} onImportFile={(file) => void importFile(file)} />
+        {conflict ? (
+          <div role="alert" className="flex items-center gap-3 border-b border-amber-500/40 bg-amber-500/10 px-4 py-2 text-sm text-amber-100">
+            <span>{conflict}</span>
+            <button
+              type="button"
+              onClick={() => window.location.reload()}
+              className="ml-auto rounded-md bg-amber-400 px-3 py-1 text-sm font-medium text-black hover:bg-amber-300"
+            >
+              Reload
+            </button>
+          </div>
+        ) : null}
+        <RunNotice />
+        <div className="flex min-h-0 flex-1">
+          <Sidebar onAdd={addAtCenter} />
+          <main className="min-w-0 flex-1" aria-label="Canvas">
+            <CanvasRunOverlay>
+              <FlowCanvas wrapperRef={canvasRef} onFileDrop={(file) => void importFile(file)} />
+            </CanvasRunOverlay>
+          </main>
+          <HistoryPanel />
         </div>
-      ) : null}
-      <div className="flex min-h-0 flex-1">
-        <Sidebar onAdd={addAtCenter} />
-        <main className="min-w-0 flex-1" aria-label="Canvas">
-          <FlowCanvas wrapperRef={canvasRef} onFileDrop={(file) => void importFile(file)} />
-        </main>
+        <ActiveRunFollower />
+        {importProblems ? (
+          <ImportProblemsDialog
+            fileName={importProblems.fileName}
+            problems={importProblems.problems}
+            onClose={() => setImportProblems(null)}
+          />
+        ) : null}
       </div>
-      {importProblems ? (
-        <ImportProblemsDialog
-          fileName={importProblems.fileName}
-          problems={importProblems.problems}
-          onClose={() => setImportProblems(null)}
-        />
-      ) : null}
-    </div>
+    </RunsProvider>
   );
 }

@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState } from "react";
 import { useEditorActions } from "~/components/editor/editor-store-context";
+import { useRunController, useRuns } from "~/components/runs/runs-context";
+import { isRunBusy } from "~/lib/runs/runs-store";
 
-/** The "⋯" menu in a node's header: duplicate or delete this node. */
+/** The "⋯" menu in a node's header: run, duplicate or delete this node. */
 export function NodeMenu({ nodeId }: { nodeId: string }) {
   const { duplicate, deleteElements } = useEditorActions();
+  const runs = useRunController();
   const [open, setOpen] = useState(false);
   const containerRef = useRef<HTMLDivElement>(null);
 
@@ -44,10 +47,11 @@ export function NodeMenu({ nodeId }: { nodeId: string }) {
           role="menu"
           className="absolute right-0 top-7 z-10 min-w-32 overflow-hidden rounded-lg border border-line bg-panel-2 py-1 text-sm shadow-2xl"
         >
+          {runs ? <RunNodeItem onRun={() => choose(() => void runs.start("single", [nodeId]))} /> : null}
           <button
             type="button"
             role="menuitem"
-            autoFocus
+            autoFocus={!runs}
             onClick={() => choose(() => duplicate([nodeId]))}
             className="block w-full px-3 py-1.5 text-left text-zinc-200 hover:bg-white/10"
           >
@@ -64,5 +68,23 @@ export function NodeMenu({ nodeId }: { nodeId: string }) {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** "Run node": this node alone, fed by the latest outputs of the nodes before it. */
+function RunNodeItem({ onRun }: { onRun: () => void }) {
+  const busy = useRuns(isRunBusy);
+  return (
+    <button
+      type="button"
+      role="menuitem"
+      autoFocus
+      disabled={busy}
+      title={busy ? "Wait for the current run to end, or cancel it." : undefined}
+      onClick={onRun}
+      className="block w-full px-3 py-1.5 text-left text-zinc-200 hover:bg-white/10 disabled:cursor-not-allowed disabled:opacity-40"
+    >
+      Run node
+    </button>
   );
 }

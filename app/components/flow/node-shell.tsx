@@ -8,7 +8,9 @@ import { fieldText, numberFieldValue, paramErrors } from "~/lib/editor/param-val
 import { getNodeDefinition, type NodeType } from "~/lib/nodes/registry";
 import type { PortDefinition } from "~/lib/nodes/types";
 import { NodeMenu } from "./node-menu";
+import { NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
 import { CATEGORY_COLORS, PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";
+import { useNodeRun, useReadOnlyCanvas } from "./run-overlay";
 
 /** How an inline input is typed: the port type decides, unless a node says otherwise (a timestamp takes "50%"). */
 export type FieldKind = "textarea" | "number" | "text";
@@ -20,13 +22,24 @@ const DEFAULT_FIELD_KINDS: Record<PortDefinition["type"], FieldKind> = {
   video: "text",
 };
 
-export const fieldClass =
-  "nodrag nowheel w-full rounded-md border border-line bg-canvas/70 px-2 py-1.5 text-[13px] leading-snug text-zinc-100 outline-none placeholder:text-zinc-600 focus:border-accent disabled:cursor-not-allowed disabled:opacity-40 aria-invalid:border-red-500/80";
+const FIELD_BASE_CLASS =
+  "nodrag nowheel w-full rounded-md border border-line bg-canvas/70 px-2 py-1.5 text-[13px] leading-snug text-zinc-100 outline-none placeholder:text-zinc-600 focus:border-accent aria-invalid:border-red-500/80";
+
+export const fieldClass = `${FIELD_BASE_CLASS} disabled:cursor-not-allowed disabled:opacity-40`;
+
+/**
+ * A field's class: disabled fields are greyed, except on a read-only canvas (run and share
+ * pages), where every field is disabled and the values typed on nodes must stay legible.
+ */
+export function fieldClassFor(readOnly: boolean, connected = false): string {
+  return readOnly && !connected ? FIELD_BASE_CLASS : fieldClass;
+}
 
 /**
  * The frame every node shares, drawn from the registry: a header coloured by category, one row
  * per input port (a handle, and the field when the value can be typed), the node's own content,
- * and one row per output.
+ * one row per output, and what the run laid over the canvas says of this node (its status in
+ * the frame's colour, its error, its result).
  */
 export function NodeShell({
   id,
@@ -47,13 +60,16 @@ export function NodeShell({
   const definition = getNodeDefinition(type);
   const errors = useMemo(() => paramErrors(type, data), [type, data]);
   const accent = CATEGORY_COLORS[definition.category];
+  const run = useNodeRun(id);
+  const readOnly = useReadOnlyCanvas();
 
   return (
     <div
       data-testid={`node-${id}`}
+      data-run-status={run?.status}
       role="group"
       aria-label={`${definition.label} ${id}`}
-      className={`w-72 rounded-xl border bg-[#15151e] text-zinc-100 shadow-[0_8px_30px_rgba(0,0,0,0.45)] transition-[box-shadow,border-color] ${
+      className={`weft-node w-72 rounded-xl border bg-[#15151e] text-zinc-100 shadow-[0_8px_30px_rgba(0,0,0,0.45)] transition-[box-shadow,border-color,opacity] ${
         selected ? "border-accent shadow-[0_0_0_1px_#8b5cf6,0_8px_30px_rgba(139,92,246,0.25)]" : "border-[#2c2c3a] hover:border-[#3a3a4c]"
       }`}
     >
@@ -62,12 +78,13 @@ export function NodeShell({
         style={{ background: `linear-gradient(90deg, ${accent}2e, ${accent}08 70%, transparent)` }}
       >
         <span aria-hidden className="h-2.5 w-2.5 shrink-0 rounded-sm" style={{ background: accent }} />
-        <h3 className="truncate text-[13px] font-semibold tracking-tight">{definition.label}</h3>
+        <h3 className="shrink-0 text-[13px] font-semibold tracking-tight">{definition.label}</h3>
         <span className="min-w-0 truncate font-mono text-[10px] text-zinc-500" title={id}>
           {id}
         </span>
         <span className="ml-auto" />
-        <NodeMenu nodeId={id} />
+        {run ? <NodeRunStatus view={run} /> : null}
+        {readOnly ? null : <NodeMenu nodeId={id} />}
       </header>
 
       <div className="flex flex-col gap-1 py-2">
@@ -86,8 +103,9 @@ export function NodeShell({
             <HandleInput key={port.id} nodeId={id} port={port} />
           ),
         )}
-        {definition.outputs.map((port: PortDefinition) => (
+        {definition.outputs.map((port: PortDefinition, index) => (
           <div key={port.id} className="relative flex items-center justify-end gap-2 px-3 py-1">
+            {run && index === 0 ? <NodeOutputMedia nodeId={id} type={type} view={run} /> : null}
             <span className="text-[11px] font-medium text-zinc-400">{port.label}</span>
             <PortHandle port={port} kind="source" />
           </div>
@@ -97,6 +115,7 @@ export function NodeShell({
             <FieldError message={errors[""]} />
           </div>
         ) : null}
+        {run ? <NodeRunResult nodeId={id} type={type} view={run} /> : null}
       </div>
     </div>
   );
@@ -172,13 +191,14 @@ function InlineInput({
   const errorId = `${fieldId}-error`;
   const feeds = useFeeds(nodeId, port.id);
   const { updateParam } = useEditorActions();
+  const readOnly = useReadOnlyCanvas();
   const connected = feeds.length > 0;
   const common = {
     id: fieldId,
-    disabled: connected,
+    disabled: connected || readOnly,
     "aria-invalid": error ? true : undefined,
     "aria-describedby": error ? errorId : undefined,
-    className: fieldClass,
+    className: fieldClassFor(readOnly, connected),
   } as const;
 
   const label = (

@@ -4,11 +4,13 @@ import { useEditorActions } from "~/components/editor/editor-store-context";
 import type { EditorNode } from "~/lib/editor/graph-conversion";
 import { paramErrors } from "~/lib/editor/param-values";
 import { GEMINI_MODELS } from "~/lib/nodes/run-llm";
-import { FieldError, fieldClass, NodeShell } from "./node-shell";
+import { FieldError, fieldClassFor, NodeShell } from "./node-shell";
+import { useReadOnlyCanvas } from "./run-overlay";
 
 export function RunLlmNode({ id, data, selected }: NodeProps<EditorNode>) {
   const fieldId = useId();
   const { updateParam } = useEditorActions();
+  const readOnly = useReadOnlyCanvas();
   const error = paramErrors("run-llm", data).model;
   const model = typeof data.model === "string" ? data.model : "";
   return (
@@ -19,9 +21,10 @@ export function RunLlmNode({ id, data, selected }: NodeProps<EditorNode>) {
       <select
         id={fieldId}
         value={model}
+        disabled={readOnly}
         aria-invalid={error ? true : undefined}
         onChange={(event) => updateParam(id, "model", event.target.value)}
-        className={fieldClass}
+        className={fieldClassFor(readOnly)}
       >
         {/* A model no longer offered stays visible until another is picked. */}
         {(GEMINI_MODELS as readonly string[]).includes(model) ? null : <option value={model}>{model || "—"}</option>}

@@ -4,6 +4,7 @@ import { assetUrl } from "~/lib/assets";
 import { uploadAsset } from "~/lib/editor/upload-asset";
 import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "~/lib/nodes/upload-image";
 import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "~/lib/nodes/upload-video";
+import { useReadOnlyCanvas } from "./run-overlay";
 
 const KINDS = {
   image: {
@@ -29,6 +30,7 @@ type UploadState = { kind: "idle" } | { kind: "uploading"; fileName: string; per
  */
 export function UploadField({ nodeId, kind, assetId }: { nodeId: string; kind: "image" | "video"; assetId: unknown }) {
   const { updateParam } = useEditorActions();
+  const readOnly = useReadOnlyCanvas();
   const [upload, setUpload] = useState<UploadState>({ kind: "idle" });
   const [dragOver, setDragOver] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -95,38 +97,42 @@ export function UploadField({ nodeId, kind, assetId }: { nodeId: string; kind: "
         )
       ) : null}
 
-      <div
-        onDragOver={onDragOver}
-        onDragLeave={() => setDragOver(false)}
-        onDrop={onDrop}
-        className={`flex flex-col items-center gap-1.5 rounded-lg border border-dashed px-3 text-center transition-colors ${
-          currentAsset ? "py-2" : "py-5"
-        } ${dragOver ? "border-accent bg-accent/10" : "border-[#34344a] bg-canvas/50"}`}
-      >
-        {currentAsset ? null : <p className="text-[12px] text-zinc-400">Drop {texts.noun} here</p>}
-        <button
-          type="button"
-          disabled={upload.kind === "uploading"}
-          onClick={() => inputRef.current?.click()}
-          className="rounded-md border border-line bg-panel-2 px-2.5 py-1 text-[12px] font-medium text-zinc-200 hover:border-accent hover:text-white disabled:opacity-50"
+      {readOnly ? (
+        currentAsset ? null : <p className="text-[12px] text-zinc-500">No {kind} was uploaded.</p>
+      ) : (
+        <div
+          onDragOver={onDragOver}
+          onDragLeave={() => setDragOver(false)}
+          onDrop={onDrop}
+          className={`flex flex-col items-center gap-1.5 rounded-lg border border-dashed px-3 text-center transition-colors ${
+            currentAsset ? "py-2" : "py-5"
+          } ${dragOver ? "border-accent bg-accent/10" : "border-[#34344a] bg-canvas/50"}`}
         >
-          {currentAsset ? `Replace ${kind}` : texts.choose}
-        </button>
-        {currentAsset ? null : <p className="text-[10px] text-zinc-500">{texts.formats}</p>}
-        <input
-          ref={inputRef}
-          type="file"
-          accept={texts.accept}
-          aria-label={`${kind === "image" ? "Image" : "Video"} file`}
-          className="hidden"
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            // Cleared so choosing the same file again still uploads it.
-            event.target.value = "";
-            if (file) void start(file);
-          }}
-        />
-      </div>
+          {currentAsset ? null : <p className="text-[12px] text-zinc-400">Drop {texts.noun} here</p>}
+          <button
+            type="button"
+            disabled={upload.kind === "uploading"}
+            onClick={() => inputRef.current?.click()}
+            className="rounded-md border border-line bg-panel-2 px-2.5 py-1 text-[12px] font-medium text-zinc-200 hover:border-accent hover:text-white disabled:opacity-50"
+          >
+            {currentAsset ? `Replace ${kind}` : texts.choose}
+          </button>
+          {currentAsset ? null : <p className="text-[10px] text-zinc-500">{texts.formats}</p>}
+          <input
+            ref={inputRef}
+            type="file"
+            accept={texts.accept}
+            aria-label={`${kind === "image" ? "Image" : "Video"} file`}
+            className="hidden"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              // Cleared so choosing the same file again still uploads it.
+              event.target.value = "";
+              if (file) void start(file);
+            }}
+          />
+        </div>
+      )}
 
       {upload.kind === "uploading" ? (
         <div className="flex flex-col gap-1">

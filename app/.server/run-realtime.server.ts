@@ -1,0 +1,30 @@
+import { db } from "~/.server/db.server";
+import type { WorkflowEngine } from "~/.server/engine/engine.server";
+import { getEngine } from "~/.server/engine/index.server";
+import { env } from "~/.server/env.server";
+
+/** Where Trigger.dev's realtime API lives when TRIGGER_API_URL is unset (the SDK's own default). */
+const TRIGGER_CLOUD_API_URL = "https://api.trigger.dev";
+
+export type RunRealtimeResult =
+  | { status: "ok"; engineRunId: string; accessToken: string; realtimeBaseUrl: string | null }
+  | { status: "not_found" }
+  /** Refused before the engine took it: there is nothing to follow. */
+  | { status: "not_started" };
+
+/**
+ * A fresh read-only realtime token for one of the owner's runs, for a browser that reloaded
+ * while the run goes or whose token is about to expire. Another user's run is not found.
+ */
+export async function runRealtimeAccess(ownerId: string, runId: string, engine: WorkflowEngine = getEngine()): Promise<RunRealtimeResult> {
+  const run = await db.workflowRun.findFirst({ where: { id: runId, ownerId }, select: { engineRunId: true } });
+  if (!run) return { status: "not_found" };
+  if (run.engineRunId === null) return { status: "not_started" };
+  return {
+    status: "ok",
+    engineRunId: run.engineRunId,
+    accessToken: await engine.createAccessToken(run.engineRunId),
+    // Null: the embedded engine serves the realtime API at the app's own origin.
+    realtimeBaseUrl: engine.kind === "trigger" ? (env().TRIGGER_API_URL ?? TRIGGER_CLOUD_API_URL) : null,
+  };
+}

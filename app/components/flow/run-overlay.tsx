@@ -1,0 +1,77 @@
+import { createContext, useContext, useEffect, useLayoutEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import { keepUnchangedViews, type NodeRunView } from "~/lib/runs/node-run-view";
+
+export type { NodeRunView };
+
+type Views = Readonly<Record<string, NodeRunView>>;
+
+/**
+ * The run's views, held outside React so each node subscribes to its own: when progress
+ * arrives, only the nodes whose view changed are drawn again, not the whole canvas (a run of
+ * hundreds of nodes reports many times a second).
+ */
+interface ViewStore {
+  get(): Views;
+  set(views: Views): void;
+  subscribe(listener: () => void): () => void;
+}
+
+function createViewStore(initial: Views): ViewStore {
+  let views = initial;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => views,
+    set(next) {
+      const shared = keepUnchangedViews(views, next);
+      views = shared;
+      for (const listener of listeners) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+const EMPTY_STORE = createViewStore({});
+const RunOverlayContext = createContext<ViewStore>(EMPTY_STORE);
+const ReadOnlyContext = createContext(false);
+
+// Layout effects do not run on the server; there the first views are rendered as they are.
+const useIsomorphicLayoutEffect = typeof document === "undefined" ? useEffect : useLayoutEffect;
+
+/**
+ * Lays a run over the canvas: the editor passes the live run, the run and share pages the run
+ * they show. Node components read it with `useNodeRun`.
+ */
+export function RunOverlayProvider({
+  nodes,
+  readOnly = false,
+  children,
+}: {
+  nodes: Views;
+  /** Run and share pages: fields, menus and uploads are shown but cannot be changed. */
+  readOnly?: boolean;
+  children: ReactNode;
+}) {
+  const [store] = useState(() => createViewStore(nodes));
+  // Before the browser paints, so a change reaches the screen in the frame it arrived in.
+  useIsomorphicLayoutEffect(() => {
+    store.set(nodes);
+  }, [store, nodes]);
+  return (
+    <ReadOnlyContext.Provider value={readOnly}>
+      <RunOverlayContext.Provider value={store}>{children}</RunOverlayContext.Provider>
+    </ReadOnlyContext.Provider>
+  );
+}
+
+export function useNodeRun(nodeId: string): NodeRunView | null {
+  const store = useContext(RunOverlayContext);
+  const select = () => store.get()[nodeId] ?? null;
+  return useSyncExternalStore(store.subscribe, select, select);
+}
+
+export function useReadOnlyCanvas(): boolean {
+  return useContext(ReadOnlyContext);
+}

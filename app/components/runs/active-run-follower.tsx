@@ -1,0 +1,124 @@
+import { useRealtimeRun } from "@trigger.dev/react-hooks";
+import { useCallback, useEffect, useLayoutEffect, useState } from "react";
+import { readRunProgress, type RunProgress } from "~/lib/run-progress";
+import { tokenRenewalDelayMs } from "~/lib/runs/access-token";
+import { coalesce } from "~/lib/runs/coalesce";
+import { endedNodeCount } from "~/lib/runs/node-run-view";
+import type { RealtimeAccess } from "~/lib/runs/run-api";
+import { isUnfinishedRun } from "~/lib/runs/run-labels";
+import { fetchRealtimeAccess } from "~/lib/runs/run-requests";
+import { useRunController, useRuns, useRunsActions } from "./runs-context";
+
+/** Wait before opening the feed again after it failed (the server restarting, say). */
+const FEED_RETRY_MS = 2_000;
+const MAX_ACCESS_RETRY_MS = 10_000;
+/**
+ * Least time between two loads of the run's records while it goes: the feed already carries
+ * every status and preview, the records add full outputs, and a run of many quick nodes must not
+ * keep the server busy answering the same growing list.
+ */
+const RECORDS_INTERVAL_MS = 1_000;
+
+/**
+ * Follows the editor's active run live: one realtime subscription (the browser allows only a
+ * few connections per origin, so the history rows are not subscribed), a fresh token before the
+ * current one expires, and the run's records whenever nodes end, for their full outputs.
+ */
+export function ActiveRunFollower() {
+  const runId = useRuns((state) => state.active?.runId ?? null);
+  return runId === null ? null : <Follower key={runId} runId={runId} />;
+}
+
+function Follower({ runId }: { runId: string }) {
+  const actions = useRunsActions();
+  const controller = useRunController();
+  const access = useRuns((state) => (state.active?.runId === runId ? state.active.access : null));
+  const status = useRuns((state) => state.active?.progress?.status ?? state.runs.find((run) => run.id === runId)?.status ?? null);
+  const ended = useRuns((state) => endedNodeCount(state.active?.progress ?? null));
+  const finished = status !== null && !isUnfinishedRun(status);
+  const [accessAttempt, setAccessAttempt] = useState(0);
+  const [detailLoader] = useState(() =>
+    coalesce(() => controller?.loadDetail(runId) ?? Promise.resolve(), { minIntervalMs: RECORDS_INTERVAL_MS }),
+  );
+
+  // A token for a run found going on page load, or after the feed dropped.
+  useEffect(() => {
+    if (access || finished) return;
+    let cancelled = false;
+    const delay = accessAttempt === 0 ? 0 : Math.min(MAX_ACCESS_RETRY_MS, 1_000 * 2 ** accessAttempt);
+    const timer = setTimeout(async () => {
+      const result = await fetchRealtimeAccess(runId);
+      if (cancelled) return;
+      if (result.ok) {
+        actions.accessReceived(runId, result.value);
+        setAccessAttempt(0);
+      } else if (result.status === 404 || result.status === 409) {
+        // Deleted with its workflow, or never started: there is nothing to follow.
+        detailLoader.request();
+        actions.dismissActive();
+      } else {
+        setAccessAttempt((attempt) => attempt + 1);
+      }
+    }, delay);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [access, finished, accessAttempt, runId, actions, detailLoader]);
+
+  // Swaps in a fresh token before this one expires; the feed reopens with it.
+  useEffect(() => {
+    if (!access || finished) return;
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      const result = await fetchRealtimeAccess(runId);
+      if (cancelled) return;
+      if (result.ok) actions.accessReceived(runId, result.value);
+      else actions.accessExpired(runId);
+    }, tokenRenewalDelayMs(access.accessToken));
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [access, finished, runId, actions]);
+
+  // Full outputs (the feed carries only previews): whenever nodes end, and once the run has.
+  useEffect(() => {
+    if (ended > 0 || finished) detailLoader.request();
+  }, [ended, finished, detailLoader]);
+
+  const onProgress = useCallback((progress: RunProgress) => actions.progressReceived(runId, progress), [actions, runId]);
+  const onError = useCallback(() => {
+    setTimeout(() => actions.accessExpired(runId), FEED_RETRY_MS);
+  }, [actions, runId]);
+
+  if (!access || finished) return null;
+  // Keyed by token: the 4.8.3 client fixes its credentials when the subscription opens.
+  return <RunFeed key={access.accessToken} access={access} onProgress={onProgress} onError={onError} />;
+}
+
+function RunFeed({
+  access,
+  onProgress,
+  onError,
+}: {
+  access: RealtimeAccess;
+  onProgress: (progress: RunProgress) => void;
+  onError: () => void;
+}) {
+  const { run, error } = useRealtimeRun(access.runId, { accessToken: access.accessToken, baseURL: access.baseURL });
+  const metadata = run?.metadata;
+
+  // Before the browser paints (this renders only in the browser): the nodes then show the news
+  // in the same frame, rather than one frame later.
+  useLayoutEffect(() => {
+    const progress = readRunProgress(metadata);
+    if (progress) onProgress(progress);
+  }, [metadata, onProgress]);
+
+  useEffect(() => {
+    if (error) onError();
+  }, [error, onError]);
+
+  return null;
+}

@@ -1,0 +1,117 @@
+import { getNodeDefinition } from "~/lib/nodes/registry";
+import type { NodeStatus, RunProgress } from "~/lib/run-progress";
+import type { RunDetail } from "./run-api";
+import { displayValue } from "./port-values";
+import type { NodeOutputs } from "../../../workflow/types";
+
+/** What a node shows of a run: its live status while it runs, its outputs once it has them. */
+export interface NodeRunView {
+  status: NodeStatus;
+  error: string | null;
+  /** Live text (LLM tokens so far) or a short preview of the output (a media file's URL). */
+  preview: string | null;
+  /** Full outputs by port id, once the run's records are loaded (after the node finished). */
+  outputs: NodeOutputs | null;
+  durationMs: number | null;
+}
+
+/**
+ * Each node's view of a run, from its live progress (status, preview, error: what the realtime
+ * feed carries) and its records (full outputs, loaded from the API once nodes finish). Progress
+ * is newer while the run goes, so it decides the status; records fill in outputs of nodes they
+ * agree have succeeded, and stand alone for a run without progress (loaded after it ended).
+ */
+export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | null): Record<string, NodeRunView> {
+  const records = new Map((detail?.nodes ?? []).map((node) => [node.nodeId, node]));
+  const views: Record<string, NodeRunView> = {};
+  for (const [nodeId, record] of records) {
+    views[nodeId] = {
+      status: record.status,
+      error: record.error,
+      preview: null,
+      outputs: record.status === "success" ? record.outputs : null,
+      durationMs: record.durationMs,
+    };
+  }
+  for (const [nodeId, node] of Object.entries(progress?.nodes ?? {})) {
+    const record = records.get(nodeId);
+    const recorded = record?.status === node.status && node.status === "success" ? record.outputs : null;
+    views[nodeId] = { status: node.status, error: node.error, preview: node.preview, outputs: recorded, durationMs: node.durationMs };
+  }
+  return views;
+}
+
+/** How many of the run's nodes have ended: when it grows, there are new outputs to load. */
+export function endedNodeCount(progress: RunProgress | null): number {
+  if (!progress) return 0;
+  return Object.values(progress.nodes).filter((node) => node.status !== "queued" && node.status !== "running" && node.status !== "idle").length;
+}
+
+/** A node's result as shown on the node itself. */
+export type NodeResultDisplay =
+  | {
+      kind: "text";
+      text: string;
+      /** Still growing (LLM tokens arriving); otherwise the final text, or its preview until that loads. */
+      live: boolean;
+    }
+  | { kind: "image" | "video"; url: string };
+
+/**
+ * What a node shows of its output: the text (growing while an LLM streams) or the image or video
+ * it produced. Source nodes (Text, uploads) already show their value, so they show nothing more.
+ */
+export function nodeResultDisplay(nodeType: string, view: NodeRunView | null): NodeResultDisplay | null {
+  const definition = getNodeDefinition(nodeType);
+  const port = definition?.outputs[0];
+  if (!view || !definition || !port || definition.inputs.length === 0) return null;
+  const recorded = view.outputs ? displayValue(view.outputs[port.id]) : null;
+  if (port.type === "image" || port.type === "video") {
+    if (recorded?.kind === "image" || recorded?.kind === "video") return { kind: recorded.kind, url: recorded.url };
+    // Until the records load, a finished media node's preview is its file's URL.
+    return view.status === "success" && view.preview ? { kind: port.type, url: view.preview } : null;
+  }
+  if (recorded?.kind === "text") return { kind: "text", text: recorded.text, live: false };
+  if (view.preview === null || (view.status !== "running" && view.status !== "success")) return null;
+  return { kind: "text", text: view.preview, live: view.status === "running" };
+}
+
+/**
+ * `next`, with each node's view replaced by the one in `previous` when it shows the same thing,
+ * so a node whose view did not change keeps the same object and need not be drawn again.
+ */
+export function keepUnchangedViews(
+  previous: Readonly<Record<string, NodeRunView>>,
+  next: Readonly<Record<string, NodeRunView>>,
+): Readonly<Record<string, NodeRunView>> {
+  const shared: Record<string, NodeRunView> = {};
+  for (const [nodeId, view] of Object.entries(next)) {
+    const before = previous[nodeId];
+    shared[nodeId] = before && sameView(before, view) ? before : view;
+  }
+  return shared;
+}
+
+function sameView(a: NodeRunView, b: NodeRunView): boolean {
+  return (
+    a.status === b.status &&
+    a.error === b.error &&
+    a.preview === b.preview &&
+    a.durationMs === b.durationMs &&
+    sameOutputs(a.outputs, b.outputs)
+  );
+}
+
+function sameOutputs(a: NodeOutputs | null, b: NodeOutputs | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => {
+    const left = a[key];
+    const right = b[key];
+    if (typeof left !== "object" || typeof right !== "object") return Object.is(left, right);
+    // Media files: the same stored file at the same address.
+    return left.assetId === right.assetId && left.url === right.url;
+  });
+}

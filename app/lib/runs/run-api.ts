@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { NodeStatusSchema, RunStatusSchema } from "~/lib/run-progress";
+
+// The run API's answers as the browser reads them. The server builds them from
+// app/.server/models/run.server.ts (RunSummary, RunDetail); run-api.test.ts feeds these schemas
+// what those functions return, so the two cannot drift apart. Dates arrive as ISO strings over
+// JSON and as Date objects through a loader; both become Dates.
+
+const DateSchema = z.coerce.date();
+
+export const RunScopeSchema = z.enum(["full", "selected", "single"]);
+export type RunScope = z.infer<typeof RunScopeSchema>;
+
+export const RunSummarySchema = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  status: RunStatusSchema,
+  scope: RunScopeSchema,
+  requestedNodeIds: z.array(z.string()),
+  createdAt: DateSchema,
+  startedAt: DateSchema.nullable(),
+  finishedAt: DateSchema.nullable(),
+  durationMs: z.number().nullable(),
+  error: z.string().nullable(),
+  retryOfId: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** workflow/types.ts MediaValue: a file a node produced or an upload node holds. */
+const MediaValueSchema = z.object({
+  kind: z.enum(["image", "video"]),
+  assetId: z.string(),
+  url: z.string(),
+  mime: z.string(),
+  sha256: z.string(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  durationSeconds: z.number().optional(),
+  frameRate: z.number().optional(),
+});
+
+/** workflow/types.ts PortValue: what travels along an edge. */
+const PortValueSchema = z.union([z.string(), z.number(), MediaValueSchema]);
+
+/**
+ * One node of a run as recorded: the inputs it used (a list for ports with many connections)
+ * and its outputs, by port id.
+ */
+export const NodeExecutionSchema = z.object({
+  nodeId: z.string(),
+  nodeType: z.string(),
+  status: NodeStatusSchema,
+  inputs: z.record(z.string(), z.union([PortValueSchema, z.array(PortValueSchema)]).optional()).nullable(),
+  outputs: z.record(z.string(), PortValueSchema).nullable(),
+  error: z.string().nullable(),
+  startedAt: DateSchema.nullable(),
+  finishedAt: DateSchema.nullable(),
+  durationMs: z.number().nullable(),
+});
+export type NodeExecution = z.infer<typeof NodeExecutionSchema>;
+
+export const RunDetailSchema = RunSummarySchema.extend({ nodes: z.array(NodeExecutionSchema) });
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const RunsPageSchema = z.object({ runs: z.array(RunSummarySchema), nextCursor: z.string().nullable() });
+export type RunsPage = z.infer<typeof RunsPageSchema>;
+
+/** What `useRealtimeRun(runId, { accessToken, baseURL })` needs to follow a run. */
+export const RealtimeAccessSchema = z.object({ runId: z.string(), accessToken: z.string(), baseURL: z.string() });
+export type RealtimeAccess = z.infer<typeof RealtimeAccessSchema>;
+
+/** `POST /api/workflows/:id/runs` and `POST /api/runs/:id/retry`: 202 with the run and its realtime access. */
+export const StartedRunSchema = z.object({
+  run: z.object({ id: z.string(), status: RunStatusSchema, scope: RunScopeSchema }),
+  realtime: RealtimeAccessSchema,
+});
+export type StartedRun = z.infer<typeof StartedRunSchema>;
+
+/** The API's one error shape; plan problems (e.g. a missing upstream output) come in `details.problems`. */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z
+      .object({ problems: z.array(z.object({ message: z.string(), nodeId: z.string().optional() })).optional() })
+      .loose()
+      .optional()
+      .catch(undefined),
+  }),
+});

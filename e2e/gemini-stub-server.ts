@@ -1,0 +1,95 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { pathToFileURL } from "node:url";
+import { invalidApiKey, startGeminiStub, textReply } from "../test/gemini-stub";
+
+// The Gemini stand-in for the e2e suite (playwright.config.ts starts it beside the app): the
+// stub from test/gemini-stub.ts behind a fixed port, so the app's GEMINI_BASE_URL can name it,
+// plus a control endpoint the specs call to program the replies:
+//   POST /__control {"fail": "invalid-key" | null, "tokenDelayMs": 40}  → the settings now in force
+//   GET  /__control                                                     → the settings and how many requests came
+
+export const GEMINI_STUB_PORT = Number(process.env.E2E_GEMINI_PORT ?? 3219);
+export const GEMINI_STUB_API_KEY = "e2e-gemini-key";
+
+export const GEMINI_STUB_URL = `http://127.0.0.1:${GEMINI_STUB_PORT}`;
+
+/** A short reply, streamed a token at a time so the editor's text visibly grows. */
+export const STUB_REPLY_TOKENS = [
+  "Silence ",
+  "the ",
+  "world, ",
+  "keep ",
+  "the ",
+  "music: ",
+  "30 ",
+  "hours ",
+  "of ",
+  "noise-free ",
+  "sound ",
+  "that ",
+  "folds ",
+  "away.",
+];
+
+export interface StubSettings {
+  fail: "invalid-key" | null;
+  tokenDelayMs: number;
+}
+
+const DEFAULT_SETTINGS: StubSettings = { fail: null, tokenDelayMs: 40 };
+
+async function main() {
+  const stub = await startGeminiStub({ apiKey: GEMINI_STUB_API_KEY });
+  let settings = DEFAULT_SETTINGS;
+  const apply = () =>
+    stub.program(settings.fail === "invalid-key" ? invalidApiKey() : textReply(STUB_REPLY_TOKENS, { tokenDelayMs: settings.tokenDelayMs }));
+  apply();
+
+  const control = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === "POST") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk);
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Partial<StubSettings>;
+      settings = {
+        fail: body.fail === "invalid-key" ? "invalid-key" : null,
+        tokenDelayMs: typeof body.tokenDelayMs === "number" ? body.tokenDelayMs : DEFAULT_SETTINGS.tokenDelayMs,
+      };
+      apply();
+    }
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ settings, requests: stub.requests.length }));
+  };
+
+  // Everything else goes to the stub as is, streamed both ways (the replies are Server-Sent Events).
+  const forward = (request: IncomingMessage, response: ServerResponse) => {
+    const upstream = httpRequest(`${stub.baseUrl}${request.url ?? "/"}`, { method: request.method, headers: request.headers }, (reply) => {
+      response.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(response);
+    });
+    upstream.on("error", () => response.destroy());
+    response.on("close", () => upstream.destroy());
+    request.pipe(upstream);
+  };
+
+  const server = createServer((request, response) => {
+    if (new URL(request.url ?? "/", "http://stub").pathname === "/__control") {
+      control(request, response).catch((error: unknown) => {
+        response.writeHead(400, { "content-type": "application/json" });
+        response.end(JSON.stringify({ error: String(error) }));
+      });
+    } else {
+      forward(request, response);
+    }
+  });
+  server.listen(GEMINI_STUB_PORT, "127.0.0.1");
+
+  const stop = () => {
+    server.close();
+    void stub.close().finally(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+// The specs import the settings above; only `tsx e2e/gemini-stub-server.ts` starts the server.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();
