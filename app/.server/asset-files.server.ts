@@ -2,14 +2,27 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { getUserId } from "./auth.server";
 import type { Asset } from "./generated/prisma/client";
 import { findAssetForAccessCheck } from "./models/asset.server";
+import { sharedRunOwnerUsingAsset } from "./models/share.server";
 import { type BlobStorage, type ByteRange, getStorage } from "./storage/storage.server";
 
-/**
- * Whether this request may read the asset's bytes. Today: its owner (session cookie or API
- * token). This is where a valid share link of a run using the asset will also be accepted.
- */
+// Who may read an asset's bytes is decided here and nowhere else: its owner (canReadAsset), and
+// a visitor holding a live share link of a run that uses it (findSharedAsset).
+
+/** Whether this request may read the asset's bytes: its owner's (session cookie or API token). */
 export async function canReadAsset(request: Request, asset: Asset): Promise<boolean> {
   return (await getUserId(request)) === asset.ownerId;
+}
+
+/**
+ * The asset if the run shared under `shareToken` uses it, for the share page's media; null for
+ * anything else, including a revoked link and every other file of the same owner.
+ */
+export async function findSharedAsset(shareToken: string, assetId: string): Promise<Asset | null> {
+  const ownerId = await sharedRunOwnerUsingAsset(shareToken, assetId);
+  if (!ownerId) return null;
+  const asset = await findAssetForAccessCheck(assetId);
+  // Graphs name files by id alone: one naming another account's file must not open it.
+  return asset && asset.ownerId === ownerId ? asset : null;
 }
 
 /** The asset if this request may read it; unknown ids and refused ones look the same (null). */

@@ -1,0 +1,107 @@
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, ReactFlowProvider, type DefaultEdgeOptions } from "@xyflow/react";
+import { useMemo, useState } from "react";
+import { EditorStoreProvider, useEditor, useEditorActions } from "~/components/editor/editor-store-context";
+import { nodeTypes } from "~/components/flow/node-types";
+import { CATEGORY_COLORS } from "~/components/flow/port-styles";
+import { RunOverlayProvider, type NodeRunView } from "~/components/flow/run-overlay";
+import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
+import { createEditorStore } from "~/lib/editor/store";
+import type { Graph } from "~/lib/graph";
+import { getNodeDefinition } from "~/lib/nodes/registry";
+
+const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
+const EDGE_STYLE = { strokeWidth: 2 };
+/** Nodes of the graph the run did not cover (a single or selected run) stay visible but recede. */
+const OUTSIDE_RUN_STYLE = { opacity: 0.4 };
+/** A node's result makes it taller than in the editor; where it then overlaps a node outside the run, the result stays on top. */
+const IN_RUN_Z_INDEX = 1;
+
+/**
+ * The graph as it ran, with each node showing its part of the run. Built from the editor's own
+ * node components (over a store of the snapshot that nothing saves) so it looks exactly like the
+ * editor, but nothing can be moved, connected, deleted or edited; panning and zooming still work.
+ */
+export function RunCanvas({
+  graph,
+  views,
+  live,
+  onNodeClick,
+}: {
+  graph: Graph;
+  views: Readonly<Record<string, NodeRunView>>;
+  /** Edges flow while the run is going. */
+  live: boolean;
+  onNodeClick: (nodeId: string) => void;
+}) {
+  const [store] = useState(() => createEditorStore({ workflowId: "", name: "", version: 0, graph }));
+  return (
+    <EditorStoreProvider store={store}>
+      <RunOverlayProvider nodes={views} readOnly>
+        <ReactFlowProvider>
+          <ReadOnlyFlow views={views} live={live} onNodeClick={onNodeClick} />
+        </ReactFlowProvider>
+      </RunOverlayProvider>
+    </EditorStoreProvider>
+  );
+}
+
+function ReadOnlyFlow({
+  views,
+  live,
+  onNodeClick,
+}: {
+  views: Readonly<Record<string, NodeRunView>>;
+  live: boolean;
+  onNodeClick: (nodeId: string) => void;
+}) {
+  const nodes = useEditor((state) => state.nodes);
+  const edges = useEditor((state) => state.edges);
+  // Only selection and measured sizes reach the store: dragging, connecting and deleting are off.
+  const { onNodesChange, onEdgesChange } = useEditorActions();
+  const shown = useMemo(
+    () => nodes.map((node) => (Object.hasOwn(views, node.id) ? { ...node, zIndex: IN_RUN_Z_INDEX } : { ...node, style: OUTSIDE_RUN_STYLE })),
+    [nodes, views],
+  );
+  const edgeOptions = useMemo<DefaultEdgeOptions>(() => ({ animated: live, style: EDGE_STYLE }), [live]);
+
+  return (
+    <ReactFlow<EditorNode, EditorEdge>
+      nodes={shown}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onNodeClick={(_event, node) => onNodeClick(node.id)}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      edgesFocusable={false}
+      edgesReconnectable={false}
+      deleteKeyCode={null}
+      selectionKeyCode={null}
+      multiSelectionKeyCode={null}
+      colorMode="dark"
+      fitView
+      fitViewOptions={FIT_VIEW_OPTIONS}
+      minZoom={0.2}
+      maxZoom={2}
+      defaultEdgeOptions={edgeOptions}
+      className="weft-flow"
+    >
+      <Background variant={BackgroundVariant.Dots} gap={22} size={1.6} color="#34344a" bgColor="#0b0b10" />
+      <Controls position="bottom-left" showInteractive={false} />
+      <MiniMap
+        position="bottom-right"
+        pannable
+        zoomable
+        ariaLabel="Minimap"
+        bgColor="#12121a"
+        maskColor="rgba(8, 8, 12, 0.65)"
+        nodeBorderRadius={6}
+        nodeColor={(node) => {
+          const definition = node.type ? getNodeDefinition(node.type) : undefined;
+          return definition ? CATEGORY_COLORS[definition.category] : "#52525b";
+        }}
+      />
+    </ReactFlow>
+  );
+}

@@ -1,0 +1,37 @@
+import type { NodeRunView } from "~/components/flow/run-overlay";
+import type { Graph } from "~/lib/graph";
+import { getNodeDefinition } from "~/lib/nodes/registry";
+import type { RealtimeAccess, RunDetail } from "~/lib/runs/run-api";
+
+/**
+ * What the run page shows, as its loaders hand it over: the owner's page and the share page
+ * give the same shape (on the share page, media URLs already point through the share link).
+ */
+export interface RunPageData {
+  run: RunDetail;
+  /** The graph as it was when the run was requested. */
+  graph: Graph;
+  workflowName: string;
+  /** To follow the run live; null once it has ended. */
+  realtime: RealtimeAccess | null;
+  /** The server's clock when the page was made, so "5 minutes ago" renders the same on both sides. */
+  now: Date;
+}
+
+/**
+ * The views a visitor of a share link may see. Live progress previews a finished media node by
+ * its file's owner-only URL, which a visitor cannot open; the node shows its output once the
+ * page's data (with URLs through the link) has it instead.
+ */
+export function withoutMediaPreviews(
+  views: Readonly<Record<string, NodeRunView>>,
+  nodes: readonly { nodeId: string; nodeType: string }[],
+): Record<string, NodeRunView> {
+  const shown: Record<string, NodeRunView> = { ...views };
+  for (const node of nodes) {
+    const view = shown[node.nodeId];
+    const outputType = getNodeDefinition(node.nodeType)?.outputs[0]?.type;
+    if (view?.preview && outputType !== "text") shown[node.nodeId] = { ...view, preview: null };
+  }
+  return shown;
+}
