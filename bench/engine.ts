@@ -17,6 +17,7 @@ import { extractFrame } from "../workflow/executors/extract-frame";
 import { executors as realExecutors } from "../workflow/executors";
 import { ffmpegPaths, probe, runFfmpeg } from "../workflow/ffmpeg";
 import type { ExecutorMap, LlmSettings, MediaStore, MediaValue } from "../workflow/types";
+import { median, round } from "./stats";
 
 // The embedded engine's figures (issue 4, "Tests and figures"): orchestration overhead per node,
 // dataflow precision, many sample runs at once, and the media executors against bare ffmpeg.
@@ -297,14 +298,4 @@ function bareFfmpeg(args: string[]): Promise<void> {
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}`))));
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

@@ -4,6 +4,7 @@ import { createApiToken } from "../app/.server/models/api-token.server";
 import { createUser } from "../app/.server/models/user.server";
 import { createWorkflow } from "../app/.server/models/workflow.server";
 import { loader as listRunsLoader } from "../app/routes/api.workflows.$workflowId.runs";
+import { percentile, round } from "./stats";
 
 // The history panel's loader (issue 5, "bench/"): `GET /api/workflows/:id/runs` for a workflow
 // with 100k runs, first pages and deep pages, through the real route (auth, validation, query).
@@ -69,12 +70,4 @@ export async function runHistoryBenchmark(log: Log) {
     history_p50_ms: round(percentile(timings, 0.5)),
     history_p95_ms: round(percentile(timings, 0.95)),
   };
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-function round(value: number) {
-  return Math.round(value * 100) / 100;
 }

@@ -1,0 +1,132 @@
+import { chromium } from "@playwright/test";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Graph, GraphEdge, GraphNode } from "../app/lib/graph";
+import { freePort, stopEmbeddedDatabaseIn } from "../server/embedded-database";
+import { percentile, round } from "./stats";
+import { startGeminiStub, textReply } from "../test/gemini-stub";
+
+// Browser-visible latency (issue 5, "bench/"): from a node's status change in the engine (the
+// startedAt/finishedAt the engine records) to the editor's DOM showing it (a MutationObserver on
+// each node's data-run-status), over a run of a long chain of LLM nodes whose Gemini replies are
+// spread out by the stub. Runs the production build (`npm run build` first) in real Chromium.
+
+type Log = (line: string) => void;
+
+const CHAIN_LENGTH = 120; // × (running, success) = 240 status changes
+const GEMINI_KEY = "bench-key";
+
+export async function runUiLatencyBenchmark(log: Log) {
+  if (!fs.existsSync("build/server.js")) throw new Error("Run `npm run build` first: this bench serves the production build.");
+  const stub = await startGeminiStub({ apiKey: GEMINI_KEY });
+  stub.program(textReply(["Fine ", "words."], { tokenDelayMs: 15 }));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-ui-bench-"));
+  fs.chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  const server = spawn(process.execPath, ["build/server.js"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      WEFT_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      GEMINI_API_KEY: GEMINI_KEY,
+      GEMINI_BASE_URL: stub.baseUrl,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const baseURL = `http://localhost:${port}`;
+    await waitForHealthy(baseURL);
+    const page = await browser.newPage({ baseURL, viewport: { width: 1600, height: 1000 } });
+
+    await page.goto("/signup");
+    await page.getByLabel("Email").fill("ui-bench@example.com");
+    await page.getByLabel("Password").fill("bench password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/workflows$/);
+
+    const created = await page.request.post("/api/workflows", { data: { name: "Latency chain", graph: chainGraph(CHAIN_LENGTH) } });
+    if (created.status() !== 201) throw new Error(`creating the workflow answered ${created.status()}`);
+    const { workflow } = (await created.json()) as { workflow: { id: string } };
+
+    await page.goto(`/workflows/${workflow.id}`);
+    await page.getByRole("button", { name: "Run workflow" }).waitFor();
+    await page.evaluate(() => {
+      const seen: { nodeId: string; status: string; at: number }[] = [];
+      (window as unknown as { __statusChanges: typeof seen }).__statusChanges = seen;
+      new MutationObserver((mutations) => {
+        const at = performance.timeOrigin + performance.now();
+        for (const mutation of mutations) {
+          const element = mutation.target as HTMLElement;
+          const status = element.getAttribute("data-run-status");
+          const nodeId = element.getAttribute("data-testid")?.replace(/^node-/, "");
+          if (status && nodeId) seen.push({ nodeId, status, at });
+        }
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-run-status"] });
+    });
+
+    log(`running a chain of ${CHAIN_LENGTH} LLM nodes`);
+    const runResponse = page.waitForResponse((response) => /\/api\/workflows\/[^/]+\/runs$/.test(response.url()) && response.request().method() === "POST");
+    await page.getByRole("button", { name: "Run workflow" }).click();
+    const { run } = (await (await runResponse).json()) as { run: { id: string } };
+    const last = page.getByTestId(`node-llm-${CHAIN_LENGTH}`);
+    await last.and(page.locator('[data-run-status="success"]')).waitFor({ timeout: 300_000 });
+
+    const details = (await (await page.request.get(`/api/runs/${run.id}`)).json()) as {
+      run: { nodes: { nodeId: string; startedAt: string | null; finishedAt: string | null }[] };
+    };
+    const changes = (await page.evaluate(() => (window as unknown as { __statusChanges: { nodeId: string; status: string; at: number }[] }).__statusChanges));
+    const latencies: number[] = [];
+    for (const node of details.run.nodes) {
+      if (!node.nodeId.startsWith("llm-")) continue;
+      const firstSeen = (status: string) => changes.find((change) => change.nodeId === node.nodeId && change.status === status)?.at;
+      const running = firstSeen("running");
+      const success = firstSeen("success");
+      if (running !== undefined && node.startedAt) latencies.push(running - Date.parse(node.startedAt));
+      if (success !== undefined && node.finishedAt) latencies.push(success - Date.parse(node.finishedAt));
+    }
+    latencies.sort((a, b) => a - b);
+    return {
+      ui_latency_changes: latencies.length,
+      ui_latency_p50_ms: round(percentile(latencies, 0.5)),
+      ui_latency_p95_ms: round(percentile(latencies, 0.95)),
+    };
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
+    await stopEmbeddedDatabaseIn(dataDir);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stub.close();
+  }
+}
+
+/** Text → LLM 1 → LLM 2 → … : every LLM's user message is the previous node's output. */
+function chainGraph(length: number): Graph {
+  const nodes: GraphNode[] = [{ id: "seed", type: "text", position: { x: 0, y: 0 }, data: { text: "Start." } }];
+  const edges: GraphEdge[] = [];
+  for (let i = 1; i <= length; i++) {
+    const id = `llm-${i}`;
+    const source = i === 1 ? "seed" : `llm-${i - 1}`;
+    nodes.push({ id, type: "run-llm", position: { x: 340 * (i % 12), y: 420 * Math.floor(i / 12) }, data: {} });
+    edges.push({ id: `e-${i}`, source, sourceHandle: i === 1 ? "text" : "output", target: id, targetHandle: "user_message" });
+  }
+  return { nodes, edges };
+}
+
+async function waitForHealthy(baseURL: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${baseURL}/healthz`).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("the app did not become healthy within 60 s");
+}
