@@ -125,6 +125,10 @@ test("a run page shows the run, and its share link shows it read-only to anyone 
   const cropped = nodeDetails(visitor, "Crop Image crop-product").getByRole("img", { name: /output Cropped image/ });
   await expect(cropped).toHaveAttribute("src", new RegExp(`^/share/${token}/files/[^/]+$`));
   await expect.poll(() => cropped.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(0);
+  // The upload node on the canvas previews its photo through the link too.
+  const photo = visitor.getByTestId("node-product-photo").getByRole("img").first();
+  await expect(photo).toHaveAttribute("src", new RegExp(`^/share/${token}/files/[^/]+$`));
+  await expect.poll(() => photo.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(0);
   await visitor.screenshot({ path: "/tmp/share-shared-page.png" });
 
   // The link opens this run's files only, and only through the link.

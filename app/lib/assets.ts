@@ -1,6 +1,9 @@
-/** Where the app serves an asset's bytes (owner-only; share links get their own route later). */
-export function assetUrl(assetId: string) {
-  return `/files/${encodeURIComponent(assetId)}`;
+/** Where the owner's browser fetches assets; a share link serves the run's files under its own path. */
+export const OWNER_FILES_PATH = "/files";
+
+/** Where the app serves an asset's bytes: to its owner by default, or through a share link's files path. */
+export function assetUrl(assetId: string, filesPath = OWNER_FILES_PATH) {
+  return `${filesPath}/${encodeURIComponent(assetId)}`;
 }
 
 /** What `POST /api/assets` answers with, and what upload nodes keep about their file. */

@@ -7,6 +7,7 @@ import { RunIdParamsSchema } from "~/.server/models/run.server";
 import { createShareLink, getRunView, revokeShareLink, runPageRealtime, shareUrl } from "~/.server/models/share.server";
 import flowStyles from "~/components/flow/flow.css?url";
 import { RunPage } from "~/components/run-page/run-page";
+import { OWNER_FILES_PATH } from "~/lib/assets";
 import type { ShareActionData } from "~/components/run-page/share-controls";
 
 export const links: LinksFunction = () => [
@@ -37,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       graph: view.graph,
       workflowName: view.workflow.name,
       realtime: await runPageRealtime(request, userId, view.run),
+      filesPath: OWNER_FILES_PATH,
       now: new Date(),
     },
     owner: { workflowId: view.workflow.id, shared: view.shared },

@@ -1,7 +1,7 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import xyflowStyles from "@xyflow/react/dist/style.css?url";
-import { getSharedRunView, runPageRealtime, SHARE_RESPONSE_HEADERS, ShareParamsSchema } from "~/.server/models/share.server";
+import { getSharedRunView, runPageRealtime, SHARE_RESPONSE_HEADERS, sharedFilesPath, ShareParamsSchema } from "~/.server/models/share.server";
 import flowStyles from "~/components/flow/flow.css?url";
 import { RunPage } from "~/components/run-page/run-page";
 
@@ -23,14 +23,16 @@ export const headers: HeadersFunction = () => SHARE_PAGE_HEADERS;
 /** A visitor with the link (no account needed) sees the run read-only; nothing else of the owner's. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const parsed = ShareParamsSchema.safeParse(params);
-  const view = parsed.success ? await getSharedRunView(parsed.data.token) : null;
-  if (!view) throw new Response("This link does not work (anymore).", { status: 404, statusText: "Not Found", headers: SHARE_PAGE_HEADERS });
+  const token = parsed.success ? parsed.data.token : null;
+  const view = token ? await getSharedRunView(token) : null;
+  if (!token || !view) throw new Response("This link does not work (anymore).", { status: 404, statusText: "Not Found", headers: SHARE_PAGE_HEADERS });
   return {
     data: {
       run: view.run,
       graph: view.graph,
       workflowName: view.workflow.name,
       realtime: await runPageRealtime(request, view.ownerId, view.run),
+      filesPath: sharedFilesPath(token),
       now: new Date(),
     },
   };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { hashToken, randomToken } from "~/.server/auth.server";
 import { db } from "~/.server/db.server";
 import { runRealtimeAccess } from "~/.server/run-realtime.server";
+import { assetUrl } from "~/lib/assets";
 import { GraphSchema, type Graph } from "~/lib/graph";
 import { getNodeDefinition } from "~/lib/nodes/registry";
 import { FINISHED_RUN_STATUSES, type RunStatus } from "~/lib/run-progress";
@@ -89,8 +90,13 @@ export function shareUrl(request: Request, token: string): string {
   return new URL(sharePath(token), request.url).href;
 }
 
+/** Where a share link serves the files of its run (app/routes/share.$token.files.$assetId.ts). */
+export function sharedFilesPath(token: string): string {
+  return `${sharePath(token)}/files`;
+}
+
 export function sharedFilePath(token: string, assetId: string): string {
-  return `${sharePath(token)}/files/${encodeURIComponent(assetId)}`;
+  return assetUrl(assetId, sharedFilesPath(token));
 }
 
 async function findSharedRun(token: string) {

@@ -124,10 +124,12 @@ export function NodeShell({
 /** A handle coloured by its port type, with a tooltip saying what it carries. */
 export function PortHandle({ port, kind, top }: { port: PortDefinition; kind: "source" | "target"; top?: number }) {
   const carries = `${PORT_TYPE_LABELS[port.type].toLowerCase()}${port.multiple ? ", many connections" : ""}`;
+  const readOnly = useReadOnlyCanvas();
   return (
     <Handle
       type={kind}
       id={port.id}
+      isConnectable={!readOnly}
       position={kind === "source" ? Position.Right : Position.Left}
       title={`${port.label} (${carries})`}
       data-port-type={port.type}

@@ -1,4 +1,5 @@
 import { createContext, useContext, useEffect, useLayoutEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import { assetUrl, OWNER_FILES_PATH } from "~/lib/assets";
 import { keepUnchangedViews, type NodeRunView } from "~/lib/runs/node-run-view";
 
 export type { NodeRunView };
@@ -36,6 +37,7 @@ function createViewStore(initial: Views): ViewStore {
 const EMPTY_STORE = createViewStore({});
 const RunOverlayContext = createContext<ViewStore>(EMPTY_STORE);
 const ReadOnlyContext = createContext(false);
+const FilesPathContext = createContext(OWNER_FILES_PATH);
 
 // Layout effects do not run on the server; there the first views are rendered as they are.
 const useIsomorphicLayoutEffect = typeof document === "undefined" ? useEffect : useLayoutEffect;
@@ -47,11 +49,14 @@ const useIsomorphicLayoutEffect = typeof document === "undefined" ? useEffect : 
 export function RunOverlayProvider({
   nodes,
   readOnly = false,
+  filesPath = OWNER_FILES_PATH,
   children,
 }: {
   nodes: Views;
   /** Run and share pages: fields, menus and uploads are shown but cannot be changed. */
   readOnly?: boolean;
+  /** Where nodes fetch their files: the owner's route, or a share link's (which a visitor may open). */
+  filesPath?: string;
   children: ReactNode;
 }) {
   const [store] = useState(() => createViewStore(nodes));
@@ -61,7 +66,9 @@ export function RunOverlayProvider({
   }, [store, nodes]);
   return (
     <ReadOnlyContext.Provider value={readOnly}>
-      <RunOverlayContext.Provider value={store}>{children}</RunOverlayContext.Provider>
+      <FilesPathContext.Provider value={filesPath}>
+        <RunOverlayContext.Provider value={store}>{children}</RunOverlayContext.Provider>
+      </FilesPathContext.Provider>
     </ReadOnlyContext.Provider>
   );
 }
@@ -74,4 +81,10 @@ export function useNodeRun(nodeId: string): NodeRunView | null {
 
 export function useReadOnlyCanvas(): boolean {
   return useContext(ReadOnlyContext);
+}
+
+/** The URL of an asset as this canvas's viewer may fetch it. */
+export function useAssetUrl(): (assetId: string) => string {
+  const filesPath = useContext(FilesPathContext);
+  return (assetId) => assetUrl(assetId, filesPath);
 }

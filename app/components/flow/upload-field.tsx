@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState, type DragEvent } from "react";
 import { useEditorActions } from "~/components/editor/editor-store-context";
-import { assetUrl } from "~/lib/assets";
 import { uploadAsset } from "~/lib/editor/upload-asset";
 import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "~/lib/nodes/upload-image";
 import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "~/lib/nodes/upload-video";
-import { useReadOnlyCanvas } from "./run-overlay";
+import { useAssetUrl, useReadOnlyCanvas } from "./run-overlay";
 
 const KINDS = {
   image: {
@@ -37,6 +36,7 @@ export function UploadField({ nodeId, kind, assetId }: { nodeId: string; kind: "
   const abortRef = useRef<AbortController | null>(null);
   const texts = KINDS[kind];
   const currentAsset = typeof assetId === "string" && assetId ? assetId : null;
+  const assetUrl = useAssetUrl();
 
   useEffect(() => () => abortRef.current?.abort(), []);
 

@@ -25,9 +25,11 @@ export function RunCanvas({
   graph,
   views,
   live,
+  filesPath,
   onNodeClick,
 }: {
   graph: Graph;
+  filesPath: string;
   views: Readonly<Record<string, NodeRunView>>;
   /** Edges flow while the run is going. */
   live: boolean;
@@ -36,7 +38,7 @@ export function RunCanvas({
   const [store] = useState(() => createEditorStore({ workflowId: "", name: "", version: 0, graph }));
   return (
     <EditorStoreProvider store={store}>
-      <RunOverlayProvider nodes={views} readOnly>
+      <RunOverlayProvider nodes={views} readOnly filesPath={filesPath}>
         <ReactFlowProvider>
           <ReadOnlyFlow views={views} live={live} onNodeClick={onNodeClick} />
         </ReactFlowProvider>

@@ -14,6 +14,8 @@ export interface RunPageData {
   workflowName: string;
   /** To follow the run live; null once it has ended. */
   realtime: RealtimeAccess | null;
+  /** Where the page's files are served: the owner's route, or the share link's. */
+  filesPath: string;
   /** The server's clock when the page was made, so "5 minutes ago" renders the same on both sides. */
   now: Date;
 }
