@@ -15,7 +15,7 @@ import { startGeminiStub, textReply } from "../test/gemini-stub";
 
 type Log = (line: string) => void;
 
-const CHAIN_LENGTH = 120; // × (running, success) = 240 status changes
+const CHAIN_LENGTH = 150; // × (running, success) = 300 status changes, a few coalesced when they come close together
 const GEMINI_KEY = "bench-key";
 
 export async function runUiLatencyBenchmark(log: Log) {
