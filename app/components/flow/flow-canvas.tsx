@@ -1,8 +1,4 @@
 import {
-  Background,
-  BackgroundVariant,
-  Controls,
-  MiniMap,
   Panel,
   ReactFlow,
   useReactFlow,
@@ -16,9 +12,9 @@ import { useCallback, useEffect, useState, type DragEvent, type RefObject } from
 import { useEditor, useEditorActions, useEditorStoreApi } from "~/components/editor/editor-store-context";
 import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
 import { isValidConnection } from "~/lib/graph-validation";
-import { getNodeDefinition, isNodeType } from "~/lib/nodes/registry";
+import { isNodeType } from "~/lib/nodes/registry";
+import { CanvasChrome } from "./canvas-chrome";
 import { nodeTypes } from "./node-types";
-import { CATEGORY_COLORS } from "./port-styles";
 
 /** The dataTransfer type the sidebar's node buttons carry when dragged. */
 export const NODE_DRAG_TYPE = "application/weft-node";
@@ -148,21 +144,7 @@ export function FlowCanvas({
         connectionRadius={28}
         className="weft-flow"
       >
-        <Background variant={BackgroundVariant.Dots} gap={22} size={1.6} color="#34344a" bgColor="#0b0b10" />
-        <Controls position="bottom-left" showInteractive={false} />
-        <MiniMap
-          position="bottom-right"
-          pannable
-          zoomable
-          ariaLabel="Minimap"
-          bgColor="#12121a"
-          maskColor="rgba(8, 8, 12, 0.65)"
-          nodeBorderRadius={6}
-          nodeColor={(node) => {
-            const definition = node.type ? getNodeDefinition(node.type) : undefined;
-            return definition ? CATEGORY_COLORS[definition.category] : "#52525b";
-          }}
-        />
+        <CanvasChrome />
         {refusal ? (
           <Panel position="top-center">
             <p

@@ -1,13 +1,12 @@
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, ReactFlowProvider, type DefaultEdgeOptions } from "@xyflow/react";
+import { ReactFlow, ReactFlowProvider, type DefaultEdgeOptions } from "@xyflow/react";
 import { useMemo, useState } from "react";
 import { EditorStoreProvider, useEditor, useEditorActions } from "~/components/editor/editor-store-context";
+import { CanvasChrome } from "~/components/flow/canvas-chrome";
 import { nodeTypes } from "~/components/flow/node-types";
-import { CATEGORY_COLORS } from "~/components/flow/port-styles";
 import { RunOverlayProvider, type NodeRunView } from "~/components/flow/run-overlay";
 import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
 import { createEditorStore } from "~/lib/editor/store";
 import type { Graph } from "~/lib/graph";
-import { getNodeDefinition } from "~/lib/nodes/registry";
 
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
 const EDGE_STYLE = { strokeWidth: 2 };
@@ -89,21 +88,7 @@ function ReadOnlyFlow({
       defaultEdgeOptions={edgeOptions}
       className="weft-flow"
     >
-      <Background variant={BackgroundVariant.Dots} gap={22} size={1.6} color="#34344a" bgColor="#0b0b10" />
-      <Controls position="bottom-left" showInteractive={false} />
-      <MiniMap
-        position="bottom-right"
-        pannable
-        zoomable
-        ariaLabel="Minimap"
-        bgColor="#12121a"
-        maskColor="rgba(8, 8, 12, 0.65)"
-        nodeBorderRadius={6}
-        nodeColor={(node) => {
-          const definition = node.type ? getNodeDefinition(node.type) : undefined;
-          return definition ? CATEGORY_COLORS[definition.category] : "#52525b";
-        }}
-      />
+      <CanvasChrome />
     </ReactFlow>
   );
 }

@@ -1,5 +1,7 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
+import { NodeDetailsList, nodeDetailsId } from "~/components/runs/node-details";
+import { RealtimeRunFeed } from "~/components/runs/realtime-run-feed";
 import { RunStatusBadge } from "~/components/runs/status-badge";
 import { useHydrated, useNow } from "~/components/runs/use-clock";
 import { formatRelativeTime } from "~/lib/relative-time";
@@ -9,8 +11,6 @@ import { nodeRunViews } from "~/lib/runs/node-run-view";
 import type { RealtimeAccess } from "~/lib/runs/run-api";
 import { formatDuration, isUnfinishedRun, scopeLabel } from "~/lib/runs/run-labels";
 import { formatUtc } from "./format";
-import { LiveRunFeed } from "./live-run-feed";
-import { NodeDetailsList, nodeDetailsId } from "./node-details-list";
 import { RunCanvas } from "./run-canvas";
 import { withoutMediaPreviews, type RunPageData } from "./run-view";
 import { ShareControls } from "./share-controls";
@@ -19,8 +19,6 @@ import { ShareControls } from "./share-controls";
 const FINISH_POLL_MS = 1_000;
 /** Without a realtime subscription (a run not yet handed to an engine), the page's data is polled. */
 const FALLBACK_POLL_MS = 2_000;
-/** Wait before opening the feed again after it failed. */
-const FEED_RETRY_MS = 2_000;
 
 /** Present on the owner's page only: what links back to the app and what may be changed. */
 export interface RunPageOwner {
@@ -46,7 +44,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
   }, [progress, run, owner]);
   const [highlighted, setHighlighted] = useState<string | null>(null);
 
-  const { retryFeed } = useRefreshWhileRunning({
+  const { refresh } = useRefreshWhileRunning({
     finished,
     endedLive: progress !== null && !isUnfinishedRun(progress.status),
     realtime,
@@ -94,7 +92,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
           </Fact>
         </dl>
         {realtime && !finished ? (
-          <LiveRunFeed key={realtime.accessToken} access={realtime} onProgress={setLiveProgress} onError={retryFeed} />
+          <RealtimeRunFeed access={realtime} onProgress={setLiveProgress} onDropped={refresh} />
         ) : null}
         <div className="ml-auto flex items-center gap-2">
           {owner ? (
@@ -119,7 +117,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
           <h2 className="mb-3 text-xs font-semibold uppercase tracking-wider text-zinc-500">
             {run.nodes.length} {run.nodes.length === 1 ? "node" : "nodes"} in this run
           </h2>
-          <NodeDetailsList nodes={run.nodes} views={views} highlighted={highlighted} />
+          <NodeDetailsList nodes={run.nodes} views={views} variant="page" label="Nodes of this run" highlighted={highlighted} />
         </aside>
       </div>
     </div>
@@ -186,8 +184,6 @@ function useRefreshWhileRunning({
     return () => clearTimeout(timer);
   }, [finished, token, revalidate]);
 
-  const retryFeed = useCallback(() => {
-    setTimeout(revalidate, FEED_RETRY_MS);
-  }, [revalidate]);
-  return { retryFeed };
+  // The page's data carries a fresh token, so a dropped feed reopens with the next reload.
+  return { refresh: revalidate };
 }

@@ -1,16 +1,13 @@
-import { useRealtimeRun } from "@trigger.dev/react-hooks";
-import { useCallback, useEffect, useLayoutEffect, useState } from "react";
-import { readRunProgress, type RunProgress } from "~/lib/run-progress";
+import { useCallback, useEffect, useState } from "react";
+import type { RunProgress } from "~/lib/run-progress";
 import { tokenRenewalDelayMs } from "~/lib/runs/access-token";
 import { coalesce } from "~/lib/runs/coalesce";
 import { endedNodeCount } from "~/lib/runs/node-run-view";
-import type { RealtimeAccess } from "~/lib/runs/run-api";
 import { isUnfinishedRun } from "~/lib/runs/run-labels";
 import { fetchRealtimeAccess } from "~/lib/runs/run-requests";
+import { RealtimeRunFeed } from "./realtime-run-feed";
 import { useRunController, useRuns, useRunsActions } from "./runs-context";
 
-/** Wait before opening the feed again after it failed (the server restarting, say). */
-const FEED_RETRY_MS = 2_000;
 const MAX_ACCESS_RETRY_MS = 10_000;
 /**
  * Least time between two loads of the run's records while it goes: the feed already carries
@@ -88,37 +85,8 @@ function Follower({ runId }: { runId: string }) {
   }, [ended, finished, detailLoader]);
 
   const onProgress = useCallback((progress: RunProgress) => actions.progressReceived(runId, progress), [actions, runId]);
-  const onError = useCallback(() => {
-    setTimeout(() => actions.accessExpired(runId), FEED_RETRY_MS);
-  }, [actions, runId]);
+  const onDropped = useCallback(() => actions.accessExpired(runId), [actions, runId]);
 
   if (!access || finished) return null;
-  // Keyed by token: the 4.8.3 client fixes its credentials when the subscription opens.
-  return <RunFeed key={access.accessToken} access={access} onProgress={onProgress} onError={onError} />;
-}
-
-function RunFeed({
-  access,
-  onProgress,
-  onError,
-}: {
-  access: RealtimeAccess;
-  onProgress: (progress: RunProgress) => void;
-  onError: () => void;
-}) {
-  const { run, error } = useRealtimeRun(access.runId, { accessToken: access.accessToken, baseURL: access.baseURL });
-  const metadata = run?.metadata;
-
-  // Before the browser paints (this renders only in the browser): the nodes then show the news
-  // in the same frame, rather than one frame later.
-  useLayoutEffect(() => {
-    const progress = readRunProgress(metadata);
-    if (progress) onProgress(progress);
-  }, [metadata, onProgress]);
-
-  useEffect(() => {
-    if (error) onError();
-  }, [error, onError]);
-
-  return null;
+  return <RealtimeRunFeed access={access} onProgress={onProgress} onDropped={onDropped} />;
 }
