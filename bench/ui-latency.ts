@@ -59,6 +59,8 @@ export async function runUiLatencyBenchmark(log: Log) {
     await page.goto(`/workflows/${workflow.id}`);
     await page.getByRole("button", { name: "Run workflow" }).waitFor();
     await page.evaluate(() => {
+      // Every realtime response is kept, to split each latency into transport and rendering.
+      performance.setResourceTimingBufferSize(100_000);
       const seen: { nodeId: string; status: string; at: number }[] = [];
       (window as unknown as { __statusChanges: typeof seen }).__statusChanges = seen;
       new MutationObserver((mutations) => {
@@ -83,20 +85,38 @@ export async function runUiLatencyBenchmark(log: Log) {
       run: { nodes: { nodeId: string; startedAt: string | null; finishedAt: string | null }[] };
     };
     const changes = (await page.evaluate(() => (window as unknown as { __statusChanges: { nodeId: string; status: string; at: number }[] }).__statusChanges));
+    const responsesEnded = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((entry) => entry.name.includes("/realtime/v1/runs/"))
+        .map((entry) => performance.timeOrigin + (entry as PerformanceResourceTiming).responseEnd)
+        .sort((a, b) => a - b),
+    );
     const latencies: number[] = [];
+    const transport: number[] = [];
+    const measure = (changedAt: number, shownAt: number) => {
+      latencies.push(shownAt - changedAt);
+      // The first realtime response to finish after the change is the one that carried it.
+      const delivered = responsesEnded.find((ended) => ended >= changedAt);
+      if (delivered !== undefined && delivered <= shownAt) transport.push(delivered - changedAt);
+    };
     for (const node of details.run.nodes) {
       if (!node.nodeId.startsWith("llm-")) continue;
       const firstSeen = (status: string) => changes.find((change) => change.nodeId === node.nodeId && change.status === status)?.at;
       const running = firstSeen("running");
       const success = firstSeen("success");
-      if (running !== undefined && node.startedAt) latencies.push(running - Date.parse(node.startedAt));
-      if (success !== undefined && node.finishedAt) latencies.push(success - Date.parse(node.finishedAt));
+      if (running !== undefined && node.startedAt) measure(Date.parse(node.startedAt), running);
+      if (success !== undefined && node.finishedAt) measure(Date.parse(node.finishedAt), success);
     }
     latencies.sort((a, b) => a - b);
+    transport.sort((a, b) => a - b);
     return {
       ui_latency_changes: latencies.length,
       ui_latency_p50_ms: round(percentile(latencies, 0.5)),
       ui_latency_p95_ms: round(percentile(latencies, 0.95)),
+      // Of that, until the realtime response carrying the change had arrived in the browser.
+      ui_latency_transport_p50_ms: round(percentile(transport, 0.5)),
+      ui_latency_transport_p95_ms: round(percentile(transport, 0.95)),
     };
   } finally {
     await browser.close();

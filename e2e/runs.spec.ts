@@ -56,6 +56,9 @@ async function expectStatus(page: Page, ids: readonly string[], status: string, 
 }
 
 async function runNode(page: Page, id: string) {
+  // The history can show a run as ended a moment before the editor's live view of it does; the
+  // editor takes a new run once its own Run button is enabled again.
+  await expect(runButton(page)).toBeEnabled({ timeout: 30_000 });
   await node(page, id).getByRole("button", { name: "Node menu" }).click();
   await page.getByRole("menuitem", { name: "Run node" }).click();
 }
