@@ -24,6 +24,7 @@ import { AppHeader } from "~/components/app-header";
 import { WorkflowListItem, type WorkflowsActionData } from "~/components/workflow-list-item";
 import { parseWorkflowDocument } from "~/lib/workflow-document";
 import { MAX_WORKFLOW_NAME_LENGTH, WorkflowIdSchema, WorkflowNameSchema } from "~/lib/workflow-fields";
+import { formatBytes } from "~/lib/format-bytes";
 
 export const meta: MetaFunction = () => [{ title: "Workflows · Weft" }];
 
@@ -55,7 +56,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserId(request);
   const form = await readForm(request);
   if (!form) {
-    return failure("import", `The file is larger than ${formatMegabytes(maxGraphBodyBytes())}; it cannot be a workflow Weft can open.`, 413);
+    return failure("import", `The file is larger than ${formatBytes(maxGraphBodyBytes())}; it cannot be a workflow Weft can open.`, 413);
   }
   const parsed = WorkflowsIntentSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return failure(stringOrNull(form.get("intent")), parsed.error.issues[0].message, 400);
@@ -117,10 +118,6 @@ function gone(intent: string) {
 
 function stringOrNull(value: FormDataEntryValue | null) {
   return typeof value === "string" ? value : null;
-}
-
-function formatMegabytes(bytes: number) {
-  return `${Math.round(bytes / 100_000) / 10} MB`;
 }
 
 const inputClass =
