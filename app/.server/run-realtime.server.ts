@@ -1,10 +1,7 @@
 import { db } from "~/.server/db.server";
 import type { WorkflowEngine } from "~/.server/engine/engine.server";
 import { getEngine } from "~/.server/engine/index.server";
-import { env } from "~/.server/env.server";
-
-/** Where Trigger.dev's realtime API lives when TRIGGER_API_URL is unset (the SDK's own default). */
-const TRIGGER_CLOUD_API_URL = "https://api.trigger.dev";
+import { triggerRealtimeBaseUrl } from "~/.server/engine/trigger-engine.server";
 
 export type RunRealtimeResult =
   | { status: "ok"; engineRunId: string; accessToken: string; realtimeBaseUrl: string | null }
@@ -25,6 +22,6 @@ export async function runRealtimeAccess(ownerId: string, runId: string, engine: 
     engineRunId: run.engineRunId,
     accessToken: await engine.createAccessToken(run.engineRunId),
     // Null: the embedded engine serves the realtime API at the app's own origin.
-    realtimeBaseUrl: engine.kind === "trigger" ? (env().TRIGGER_API_URL ?? TRIGGER_CLOUD_API_URL) : null,
+    realtimeBaseUrl: engine.kind === "trigger" ? triggerRealtimeBaseUrl() : null,
   };
 }

@@ -39,7 +39,7 @@ export function createTriggerEngine(): WorkflowEngine {
       return {
         engineRunId: handle.id,
         accessToken: handle.publicAccessToken,
-        realtimeBaseUrl: env().TRIGGER_API_URL ?? DEFAULT_API_URL,
+        realtimeBaseUrl: triggerRealtimeBaseUrl(),
       };
     },
 
@@ -58,4 +58,9 @@ export function createTriggerEngine(): WorkflowEngine {
       return auth.createPublicToken({ scopes: { read: { runs: [engineRunId] } }, expirationTime: ACCESS_TOKEN_TTL });
     },
   };
+}
+
+/** Where browsers reach Trigger.dev's realtime API: TRIGGER_API_URL, or the SDK's own default. */
+export function triggerRealtimeBaseUrl(): string {
+  return env().TRIGGER_API_URL ?? DEFAULT_API_URL;
 }
