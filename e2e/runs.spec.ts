@@ -115,7 +115,10 @@ test("Run workflow: nodes light up in dataflow order, the LLM text streams in, a
   await openSample(page);
   await expect(page.getByRole("button", { name: "Run selected (0)" })).toBeDisabled();
   await recordRun(page);
+  // The LLM text comes over the run's realtime stream, as useRealtimeRunWithStreams reads it.
+  const textStream = page.waitForRequest(/\/realtime\/v1\/streams\/[^/]+\/llm-text$/);
   await runButton(page).click();
+  await textStream;
 
   const description = node(page, "product-description");
   const post = node(page, "social-media-post");

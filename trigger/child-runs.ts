@@ -6,7 +6,7 @@ import type { RunNodeRequest } from "../workflow/port";
 import { NodeError, type NodeOutputs } from "../workflow/types";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
-import { NodeOutputsSchema, type NodeTaskPayload, STREAMED_TEXT_METADATA_KEY, type TaskNodeType } from "./node-task";
+import { NodeOutputsSchema, type NodeTaskPayload, type TaskNodeType } from "./node-task";
 import type { runLlm } from "./run-llm";
 
 type NodeTask = typeof cropImage | typeof extractFrame | typeof runLlm;
@@ -20,7 +20,6 @@ export interface ChildRunUpdate {
   isCancelled: boolean;
   output?: unknown;
   error?: { name?: string; message: string };
-  metadata?: Record<string, unknown>;
 }
 
 /** The calls to Trigger.dev that running nodes as child tasks takes (tests replace them). */
@@ -30,7 +29,7 @@ export interface ChildRunApi {
     payload: NodeTaskPayload,
     options: { tags: string[]; idempotencyKey: string[] },
   ): Promise<{ id: string }>;
-  /** The current state of every run carrying `tag`, then each change (status, metadata), until `signal` aborts. */
+  /** The current state of every run carrying `tag`, then each change of status, until `signal` aborts. */
   watch(tag: string, signal: AbortSignal): AsyncIterable<ChildRunUpdate>;
   cancel(runId: string): Promise<void>;
 }
@@ -41,7 +40,7 @@ export interface ChildRunApi {
  */
 export const triggerDevChildRuns: ChildRunApi = {
   trigger: (taskId, payload, options) => tasks.trigger<NodeTask>(taskId, payload, options),
-  watch: (tag, signal) => runs.subscribeToRunsWithTag<NodeTask>(tag, { skipColumns: ["payload"] }, { signal }),
+  watch: (tag, signal) => runs.subscribeToRunsWithTag<NodeTask>(tag, { skipColumns: ["payload", "metadata"] }, { signal }),
   cancel: async (runId) => {
     await runs.cancel(runId);
   },
@@ -60,9 +59,9 @@ export type ChildTaskRunner = (request: RunNodeRequest & { nodeType: TaskNodeTyp
 
 export interface ChildTasks {
   /**
-   * Executes a node as a child task run: triggers its type's task, relays the text it streams,
-   * and resolves with its outputs or rejects with its error. Aborting the request's signal
-   * cancels the child run.
+   * Executes a node as a child task run: triggers its type's task (an LLM task writes its text
+   * to this run's LLM text stream itself) and resolves with its outputs or rejects with its
+   * error. Aborting the request's signal cancels the child run.
    */
   run: ChildTaskRunner;
   /** Stops watching; call once the workflow run is over. */
@@ -124,7 +123,7 @@ export function createChildTasks(api: ChildRunApi, { runId, ownerId }: { runId: 
     });
   }
 
-  async function run({ nodeId, nodeType, params, inputs, signal, onText }: RunNodeRequest & { nodeType: TaskNodeType }) {
+  async function run({ nodeId, nodeType, params, inputs, signal }: RunNodeRequest & { nodeType: TaskNodeType }) {
     signal.throwIfAborted();
     // The engine pairs each node type with its own parameters, already validated.
     const payload = { runId, ownerId, nodeId, params, inputs } as NodeTaskPayload;
@@ -136,7 +135,6 @@ export function createChildTasks(api: ChildRunApi, { runId, ownerId }: { runId: 
     });
 
     return new Promise<NodeOutputs>((resolve, reject) => {
-      let relayed: string | undefined;
       const stop = () => {
         waiters.delete(child.id);
         signal.removeEventListener("abort", onAbort);
@@ -148,11 +146,6 @@ export function createChildTasks(api: ChildRunApi, { runId, ownerId }: { runId: 
       };
       const waiter: Waiter = {
         update(update) {
-          const text = update.metadata?.[STREAMED_TEXT_METADATA_KEY];
-          if (typeof text === "string" && text !== relayed) {
-            relayed = text;
-            onText?.(text);
-          }
           if (update.isSuccess) {
             stop();
             const outputs = NodeOutputsSchema.safeParse(update.output);

@@ -31,10 +31,6 @@ const childRuns = vi.hoisted(() => {
       readonly options: Options,
     ) {}
 
-    streams(text: string) {
-      this.world.publish(this, "EXECUTING", { metadata: { text } });
-    }
-
     succeed(output: Record<string, unknown>) {
       this.world.publish(this, "COMPLETED", { output });
     }
@@ -243,9 +239,7 @@ describe("execute-workflow", () => {
       expect(a.options.tags).toEqual([`weft-run:${runId}`, `weft-nodes:${runId}`]);
       expect(a.options.idempotencyKey[0]).toBe("a");
 
-      // Text the child streams shows up as the node's preview in the run's progress.
-      a.streams("Hel");
-      await vi.waitFor(() => expect(progress().nodes.a).toMatchObject({ status: "running", preview: "Hel" }));
+      await vi.waitFor(() => expect(progress().nodes.a).toMatchObject({ status: "running", preview: null }));
 
       // b and c start the moment a is done, while e (same depth as a) is still busy.
       a.succeed({ output: "A says" });

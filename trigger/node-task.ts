@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { NODE_DEFINITIONS, type NodeType } from "../app/lib/nodes/registry";
-import { PREVIEW_MAX_CHARS } from "../app/lib/run-progress";
 import { executors } from "../workflow/executors";
 import { createInProcessRunNode } from "../workflow/run-node";
 import { type MediaValue, NodeError, type NodeInputs, type NodeOutputs, type PortValue } from "../workflow/types";
@@ -63,20 +62,6 @@ export function nodeTaskPayloadSchema<K extends TaskNodeType>(nodeType: K) {
 
 export type NodeTaskPayload<K extends TaskNodeType = TaskNodeType> = z.output<ReturnType<typeof nodeTaskPayloadSchema<K>>>;
 
-/**
- * The metadata key where the run-llm task keeps the start of its answer while it streams; the
- * orchestrator watches its child runs and shows that text as the node's preview.
- */
-export const STREAMED_TEXT_METADATA_KEY = "text";
-
-/**
- * The part of streamed text worth sending: the preview shows at most PREVIEW_MAX_CHARS, and one
- * more character tells it that the text goes on. Once that much has arrived, nothing more is sent.
- */
-export function streamedTextHead(textSoFar: string): string {
-  return textSoFar.slice(0, PREVIEW_MAX_CHARS + 1);
-}
-
 /** Runs the task's one node with the executors, as the embedded engine would in-process. */
 export function runNodeTask<K extends TaskNodeType>(
   nodeType: K,
@@ -84,7 +69,7 @@ export function runNodeTask<K extends TaskNodeType>(
   { signal, onText }: { signal: AbortSignal; onText?: (textSoFar: string) => void },
 ): Promise<NodeOutputs> {
   const runNode = createInProcessRunNode(executors, executionServices(payload.ownerId));
-  return runNode({ ...payload, nodeType, signal, onText });
+  return runNode({ ...payload, nodeType, signal }, onText);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
-import { metadata } from "@trigger.dev/sdk";
+import { streams } from "@trigger.dev/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { PREVIEW_MAX_CHARS } from "~/lib/run-progress";
+import { LLM_TEXT_STREAM_KEY, type LlmTextChunk } from "~/lib/llm-text-stream";
 import { invalidApiKey, startGeminiStub, textReply, type GeminiStub } from "../test/gemini-stub";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 
@@ -36,42 +36,33 @@ const payload = {
   inputs: {},
 };
 
-/** Runs the task and returns its output with every value it set as its streamed text. */
+/** Runs the task and returns its output with every chunk it wrote to its parent's LLM text stream. */
 function runCollectingText() {
-  return runInMockTaskContext(async ({ ctx }) => {
-    const texts: unknown[] = [];
-    const set = metadata.set;
-    vi.spyOn(metadata, "set").mockImplementation((key, value) => {
-      if (key === "text") texts.push(value);
-      return set(key, value);
-    });
+  return runInMockTaskContext(async ({ ctx, outputs }) => {
+    const pipe = vi.spyOn(streams, "pipe");
     const output = await runLlm(payload, { ctx, signal: new AbortController().signal });
-    return { output, texts };
+    return { output, chunks: outputs.chunks<LlmTextChunk>(LLM_TEXT_STREAM_KEY), pipeOptions: pipe.mock.calls.map((call) => call[2]) };
   });
 }
 
 describe("run-llm task", () => {
-  it("returns Gemini's answer and keeps the text so far in its metadata while it streams", async () => {
+  it("returns Gemini's answer and writes each new piece to the orchestrator's LLM text stream", async () => {
     gemini.program(textReply(["A sturdy ", "oak chair ", "for reading."], { tokenDelayMs: 20 }));
 
-    const { output, texts } = await runCollectingText();
+    const { output, chunks, pipeOptions } = await runCollectingText();
 
     expect(output).toEqual({ output: "A sturdy oak chair for reading." });
-    expect(texts).toEqual(["A sturdy ", "A sturdy oak chair ", "A sturdy oak chair for reading."]);
+    expect(chunks).toEqual([
+      { nodeId: "llm", offset: 0, text: "A sturdy " },
+      { nodeId: "llm", offset: 9, text: "oak chair " },
+      { nodeId: "llm", offset: 19, text: "for reading." },
+    ]);
+    // The browser follows the orchestrator's run, so that run carries the stream.
+    expect(pipeOptions).toEqual([{ target: "parent" }]);
     expect(gemini.requests[0].body.systemInstruction?.parts?.[0]?.text).toBe("Be brief.");
   });
 
-  it("keeps only as much streamed text as the preview can show", async () => {
-    const long = "x".repeat(PREVIEW_MAX_CHARS * 3);
-    gemini.program(textReply([long.slice(0, 100), long.slice(100)]));
-
-    const { output, texts } = await runCollectingText();
-
-    expect(output).toEqual({ output: long });
-    expect(texts.at(-1)).toBe(long.slice(0, PREVIEW_MAX_CHARS + 1));
-  });
-
-  it("fails with the node's own message when Gemini refuses the key", async () => {
+  it("fails with the node's own message when Gemini refuses the key, closing its stream", async () => {
     gemini.program(invalidApiKey());
 
     await expect(runCollectingText()).rejects.toMatchObject({ name: "NodeError", message: expect.stringMatching(/key/i) });

@@ -1,19 +1,10 @@
-import { schemaTask } from "@trigger.dev/sdk";
-import { createMetadataWriter } from "./metadata-writer";
-import {
-  nodeTaskPayloadSchema,
-  retryOnlyWhatMightSucceed,
-  runNodeTask,
-  STREAMED_TEXT_METADATA_KEY,
-  streamedTextHead,
-} from "./node-task";
-
-/** How often the answer so far is sent while Gemini streams it (ADR 006). */
-const TEXT_SEND_INTERVAL_MS = 250;
+import { logger, schemaTask, streams } from "@trigger.dev/sdk";
+import { createTextChunker, LLM_TEXT_STREAM_KEY, type LlmTextChunk } from "../app/lib/llm-text-stream";
+import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed, runNodeTask } from "./node-task";
 
 /**
  * Asks Gemini for one Run LLM node's answer (the orchestrator triggers it). While the answer
- * streams, its start is kept in this run's metadata, where the orchestrator picks it up.
+ * streams, its pieces go to the orchestrator's LLM text stream: the browser follows that run.
  */
 export const runLlm = schemaTask({
   id: "run-llm",
@@ -26,14 +17,30 @@ export const runLlm = schemaTask({
   retry: { maxAttempts: 2 },
   catchError: retryOnlyWhatMightSucceed,
   run: async (payload, { signal }) => {
-    const text = createMetadataWriter<string>(STREAMED_TEXT_METADATA_KEY, TEXT_SEND_INTERVAL_MS);
+    const text = openParentTextStream(payload.nodeId);
     try {
-      return await runNodeTask("run-llm", payload, {
-        signal,
-        onText: (textSoFar) => void text.write(streamedTextHead(textSoFar)),
-      });
+      return await runNodeTask("run-llm", payload, { signal, onText: text.write });
     } finally {
-      text.dispose();
+      await text.close();
     }
   },
 });
+
+/** This node's part of the parent (orchestrator) run's LLM text stream. */
+function openParentTextStream(nodeId: string) {
+  const chunk = createTextChunker(nodeId);
+  let pieces!: ReadableStreamDefaultController<LlmTextChunk>;
+  const source = new ReadableStream<LlmTextChunk>({ start: (controller) => void (pieces = controller) });
+  const { waitUntilComplete } = streams.pipe(LLM_TEXT_STREAM_KEY, source, { target: "parent" });
+  return {
+    write(textSoFar: string) {
+      const piece = chunk(textSoFar);
+      if (piece) pieces.enqueue(piece);
+    },
+    async close() {
+      pieces.close();
+      // The live text is a courtesy: the answer is the task's output whether or not it streamed.
+      await waitUntilComplete().catch((error: unknown) => logger.warn("The LLM text stream could not be sent", { nodeId, error: String(error) }));
+    },
+  };
+}

@@ -47,8 +47,6 @@ export interface ExecuteRunOptions {
   now?: () => Date;
   /** How long a cancelled execution may take to stop before the run stops waiting for it. */
   cancelGraceMs?: number;
-  /** Least time between two progress reports caused by one node's streamed text. */
-  textReportIntervalMs?: number;
 }
 
 type Phase = "queued" | "active" | "done";
@@ -69,7 +67,6 @@ export async function executeRun({
   signal,
   now = () => new Date(),
   cancelGraceMs = 10_000,
-  textReportIntervalMs = 50,
 }: ExecuteRunOptions): Promise<RunResult> {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number of at least 1, not ${concurrency}.`);
@@ -99,7 +96,6 @@ export async function executeRun({
   const phases = new Map<string, Phase>(executeIds.map((id) => [id, "queued"]));
   const ready: string[] = [];
   const controllers = new Map<string, AbortController>();
-  const textStreams = new Map<string, { lastAt: number; timer?: ReturnType<typeof setTimeout> }>();
   const pendingWrites = new Set<Promise<void>>();
   const pendingReports = new Set<Promise<void>>();
   let active = 0;
@@ -181,7 +177,6 @@ export async function executeRun({
     results[id] = result;
     phases.set(id, "done");
     finished++;
-    stopTextStream(id);
     if (result.status === "success" && result.outputs) outputsByNode[id] = result.outputs;
     setNode(id, {
       status: result.status,
@@ -236,30 +231,6 @@ export async function executeRun({
     }
   }
 
-  function reportText(id: string): void {
-    const stream = textStreams.get(id) ?? { lastAt: Number.NEGATIVE_INFINITY };
-    textStreams.set(id, stream);
-    // A scheduled report will carry this text too.
-    if (stream.timer !== undefined) return;
-    const wait = stream.lastAt + textReportIntervalMs - performance.now();
-    if (wait <= 0) {
-      stream.lastAt = performance.now();
-      publish();
-      return;
-    }
-    stream.timer = setTimeout(() => {
-      stream.timer = undefined;
-      stream.lastAt = performance.now();
-      if (phases.get(id) === "active") publish();
-    }, wait);
-  }
-
-  function stopTextStream(id: string): void {
-    const stream = textStreams.get(id);
-    if (stream?.timer !== undefined) clearTimeout(stream.timer);
-    textStreams.delete(id);
-  }
-
   async function execute(id: string): Promise<void> {
     const started = now();
     const startedAt = started.toISOString();
@@ -310,11 +281,6 @@ export async function executeRun({
           params,
           inputs: usedInputs,
           signal: controller.signal,
-          onText: (text) => {
-            if (phases.get(id) !== "active") return;
-            setNode(id, { preview: truncateText(text, textLimit) });
-            reportText(id);
-          },
         }))();
       const outputs = checkOutputs(nodeType, await settledOrAbandoned(running, controller.signal, cancelGraceMs));
       await finish(id, { ...partial, ...ended(), status: "success", inputs: usedInputs, outputs, error: null, fingerprint: hash });
@@ -379,7 +345,6 @@ export async function executeRun({
   pump();
   await done;
   signal?.removeEventListener("abort", cancel);
-  for (const id of [...textStreams.keys()]) stopTextStream(id);
   while (pendingWrites.size > 0) await Promise.all(pendingWrites);
 
   const status = finalStatus(results, nodesById);

@@ -11,8 +11,6 @@ export interface RunNodeRequest {
   inputs: NodeInputs;
   /** Aborted when the run is cancelled; the execution should stop and reject. */
   signal: AbortSignal;
-  /** Partial text while the node runs (LLM tokens); shown as the node's live preview. */
-  onText?: (textSoFar: string) => void;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { NodeType } from "../app/lib/nodes/registry";
-import type { RunPort } from "./port";
-import type { Executor, ExecutorMap, LlmSettings, MediaStore } from "./types";
+import type { RunNodeRequest } from "./port";
+import type { Executor, ExecutorMap, LlmSettings, MediaStore, NodeOutputs } from "./types";
 
 export interface ExecutionServices {
   media: MediaStore;
@@ -8,11 +8,17 @@ export interface ExecutionServices {
 }
 
 /**
- * Executes nodes in this process with the given executors. The embedded engine uses it as its
- * port's `runNode`, and each Trigger.dev node task calls it for the one node it runs.
+ * Executes one node in this process. `onText` hears an LLM node's text so far as it grows: the
+ * caller puts it on the run's LLM text stream (the engine's progress carries no live text).
  */
-export function createInProcessRunNode(executors: ExecutorMap, services: ExecutionServices): RunPort["runNode"] {
-  return async ({ nodeId, nodeType, params, inputs, signal, onText }) => {
+export type InProcessRunNode = (request: RunNodeRequest, onText?: (textSoFar: string) => void) => Promise<NodeOutputs>;
+
+/**
+ * Executes nodes in this process with the given executors. The embedded engine runs every node
+ * with it, and each Trigger.dev node task for the one node it runs.
+ */
+export function createInProcessRunNode(executors: ExecutorMap, services: ExecutionServices): InProcessRunNode {
+  return async ({ nodeId, nodeType, params, inputs, signal }, onText) => {
     // A cancelled run should not start an ffmpeg process or an HTTP request at all.
     signal.throwIfAborted();
     // The map pairs each type with its own executor; the request pairs the type with its own params.

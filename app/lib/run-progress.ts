@@ -16,7 +16,10 @@ export const NodeProgressSchema = z.object({
   startedAt: z.string().nullable().default(null),
   finishedAt: z.string().nullable().default(null),
   durationMs: z.number().nullable().default(null),
-  /** Short text preview of the output (LLM text, or a media URL). */
+  /**
+   * Short preview of a succeeded node's output (the start of its text, or a media URL), shown
+   * until its record loads. Live LLM text travels on the run's LLM text stream instead.
+   */
   preview: z.string().max(PREVIEW_MAX_CHARS).nullable().default(null),
   error: z.string().nullable().default(null),
 });

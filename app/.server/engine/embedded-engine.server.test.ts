@@ -105,6 +105,34 @@ describe("the embedded engine", () => {
     });
   });
 
+  it("puts LLM nodes' text on the run's text stream as it grows, starting over when a node does", async () => {
+    const owner = await createOwner("engine");
+    const workflowId = await createTestWorkflow(owner, graph);
+    const events = new RunEvents();
+    const talkative: LlmBehaviour = async ({ onText }) => {
+      onText?.("First try");
+      onText?.("An ");
+      onText?.("An answer");
+      onText?.("An answer");
+      return { output: "An answer" };
+    };
+    const subject = engine(testExecutors([], { answer: talkative }), events);
+
+    const { run, realtime } = started(await createRun(owner, workflowId, { scope: "full" }, subject));
+    await subject.whenSettled(run.id);
+
+    expect(events.textLog(realtime.engineRunId)).toEqual({
+      finished: true,
+      chunks: [
+        { nodeId: "answer", offset: 0, text: "First try" },
+        { nodeId: "answer", offset: 0, text: "An " },
+        { nodeId: "answer", offset: 3, text: "answer" },
+      ],
+    });
+    // The progress carries statuses and the output's preview, not the text as it grew.
+    expect(events.get(realtime.engineRunId)?.progress?.nodes.answer).toMatchObject({ status: "success", preview: "An answer" });
+  });
+
   it("records a failed node, skips what depends on it, and ends the run partial", async () => {
     const owner = await createOwner("engine");
     const withSibling = graphOf([...graph.nodes, llm("aside")], [...graph.edges, edge("prompt", "text", "aside", "user_message")]);

@@ -9,6 +9,7 @@ import { createInProcessRunNode } from "../../../workflow/run-node";
 import type { ExecutorMap, LlmSettings, MediaStore } from "../../../workflow/types";
 import { createAccessToken } from "./access-token.server";
 import type { EngineHandle, WorkflowEngine } from "./engine.server";
+import { createTextChunker } from "~/lib/llm-text-stream";
 import { runEvents, type RunEvents } from "./run-events.server";
 import {
   createRunStore,
@@ -116,9 +117,17 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
   /** The database side (shared with Trigger.dev mode), the in-process executors, and this process's publisher. */
   function portFor(run: RunForExecution, execution: Execution): RunPort {
     const store = createRunStore(run.id);
+    const runInProcess = createInProcessRunNode(executors, { media: mediaStoreFor(run.ownerId), llm: options.llm });
     let reports: Promise<void> = Promise.resolve();
     return {
-      runNode: createInProcessRunNode(executors, { media: mediaStoreFor(run.ownerId), llm: options.llm }),
+      runNode(request) {
+        // LLM text goes straight to the run's text stream: no database write, no progress report.
+        const chunk = createTextChunker(request.nodeId);
+        return runInProcess(request, (textSoFar) => {
+          const piece = chunk(textSoFar);
+          if (piece && !execution.detached) events.appendText(execution.engineRunId, piece);
+        });
+      },
 
       async recordNode(update) {
         if (execution.detached) return;

@@ -78,3 +78,53 @@ describe("RunEvents", () => {
     expect(events.size).toBe(3);
   });
 });
+
+describe("RunEvents text stream", () => {
+  const chunk = (text: string, offset = 0) => ({ nodeId: "llm", offset, text });
+
+  it("keeps a running run's chunks in order and wakes whoever waits for the next", async () => {
+    const events = new RunEvents();
+    events.open("run_a");
+    const never = new AbortController().signal;
+    const waiting = events.waitForText("run_a", 0, never);
+    events.appendText("run_a", chunk("Hel"));
+    await waiting;
+    events.appendText("run_a", chunk("lo", 3));
+    expect(events.textLog("run_a")).toEqual({ chunks: [chunk("Hel"), chunk("lo", 3)], finished: false });
+
+    // Already more than the caller has: at once.
+    await events.waitForText("run_a", 1, never);
+    const untilEnd = events.waitForText("run_a", 2, never);
+    events.publish("run_a", progress("completed"));
+    await untilEnd;
+    expect(events.textLog("run_a")?.finished).toBe(true);
+    // A finished run's stream takes nothing more.
+    events.appendText("run_a", chunk("late"));
+    expect(events.textLog("run_a")?.chunks).toHaveLength(2);
+  });
+
+  it("has no stream for unknown runs, and wakes waiters when a run is dropped or the wait aborted", async () => {
+    const events = new RunEvents();
+    events.appendText("run_unknown", chunk("lost"));
+    expect(events.textLog("run_unknown")).toBeUndefined();
+
+    events.open("run_a");
+    const waiting = events.waitForText("run_a", 0, new AbortController().signal);
+    events.close("run_a");
+    await waiting;
+
+    events.open("run_b");
+    const controller = new AbortController();
+    const aborted = events.waitForText("run_b", 0, controller.signal);
+    controller.abort();
+    await aborted;
+  });
+
+  it("stops keeping text past maxTextChars", () => {
+    const events = new RunEvents({ maxTextChars: 5 });
+    events.open("run_a");
+    events.appendText("run_a", chunk("four"));
+    events.appendText("run_a", chunk("more", 4));
+    expect(events.textLog("run_a")?.chunks).toEqual([chunk("four")]);
+  });
+});

@@ -1,3 +1,4 @@
+import type { LlmTextChunk } from "~/lib/llm-text-stream";
 import { FINISHED_RUN_STATUSES, type RunProgress } from "~/lib/run-progress";
 
 /** The latest state of one embedded run as watchers see it. */
@@ -12,9 +13,21 @@ export interface RunSnapshot {
 
 type Listener = (snapshot: RunSnapshot) => void;
 
+/** The run's LLM text stream so far, as its realtime stream route replays and follows it. */
+export interface TextLog {
+  /** Every chunk in the order the nodes sent them; a chunk's index is its position here. */
+  chunks: readonly LlmTextChunk[];
+  /** The run has ended: no chunk will follow. */
+  finished: boolean;
+}
+
 interface Entry {
   snapshot: RunSnapshot;
   listeners: Set<Listener>;
+  text: LlmTextChunk[];
+  textChars: number;
+  /** Called on every chunk, on the run's end and when it is dropped. */
+  textListeners: Set<() => void>;
   dropTimer?: ReturnType<typeof setTimeout>;
 }
 
@@ -23,12 +36,18 @@ export interface RunEventsOptions {
   retainFinishedMs?: number;
   /** Most finished runs kept at once; the oldest go first. */
   maxFinished?: number;
+  /**
+   * Most characters of LLM text kept per run. Past it, chunks are not kept: the live text stops
+   * growing, and the node shows its full answer from its record once it ends.
+   */
+  maxTextChars?: number;
 }
 
 /**
  * The embedded engine's publisher: per engine run id, the latest progress and the watchers
- * notified on every report (the realtime route long-polls it). Memory stays bounded: a finished
- * run's state is dropped after a while, and only so many finished runs are kept.
+ * notified on every report (the realtime route long-polls it), and the run's LLM text stream
+ * (the stream route follows it). Memory stays bounded: a finished run's state is dropped after a
+ * while, only so many finished runs are kept, and each keeps at most so much text.
  */
 export class RunEvents {
   private readonly entries = new Map<string, Entry>();
@@ -36,10 +55,12 @@ export class RunEvents {
   private readonly finishedOrder = new Set<string>();
   private readonly retainFinishedMs: number;
   private readonly maxFinished: number;
+  private readonly maxTextChars: number;
 
   constructor(options: RunEventsOptions = {}) {
     this.retainFinishedMs = options.retainFinishedMs ?? 10 * 60_000;
     this.maxFinished = options.maxFinished ?? 1_000;
+    this.maxTextChars = options.maxTextChars ?? 4_000_000;
   }
 
   /** Announces a run that is about to execute, so watchers can wait for its first report. */
@@ -48,6 +69,9 @@ export class RunEvents {
       this.entries.set(engineRunId, {
         snapshot: { engineRunId, progress: null, version: 0, finished: false },
         listeners: new Set(),
+        text: [],
+        textChars: 0,
+        textListeners: new Set(),
       });
     }
   }
@@ -59,6 +83,40 @@ export class RunEvents {
     entry.snapshot = { engineRunId, progress, version: entry.snapshot.version + 1, finished };
     if (finished) this.retain(engineRunId, entry);
     for (const listener of [...entry.listeners]) listener(entry.snapshot);
+    if (finished) notify(entry.textListeners);
+  }
+
+  /** Adds a piece of an LLM node's text to the run's text stream (a run this process does not execute has none). */
+  appendText(engineRunId: string, chunk: LlmTextChunk): void {
+    const entry = this.entries.get(engineRunId);
+    if (!entry || entry.snapshot.finished || entry.textChars + chunk.text.length > this.maxTextChars) return;
+    entry.text.push(chunk);
+    entry.textChars += chunk.text.length;
+    notify(entry.textListeners);
+  }
+
+  /** The run's text stream, or undefined for a run this process is not executing (or dropped). */
+  textLog(engineRunId: string): TextLog | undefined {
+    const entry = this.entries.get(engineRunId);
+    return entry && { chunks: entry.text, finished: entry.snapshot.finished };
+  }
+
+  /**
+   * Resolves once the run's text stream holds more than `afterCount` chunks, the run has ended or
+   * been dropped, or `signal` aborts: whichever comes first.
+   */
+  async waitForText(engineRunId: string, afterCount: number, signal: AbortSignal): Promise<void> {
+    const entry = this.entries.get(engineRunId);
+    if (!entry || entry.text.length > afterCount || entry.snapshot.finished || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        entry.textListeners.delete(done);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      entry.textListeners.add(done);
+      signal.addEventListener("abort", done, { once: true });
+    });
   }
 
   /** The run's latest state, or undefined for a run this process is not executing (or dropped). */
@@ -125,12 +183,17 @@ export class RunEvents {
     clearTimeout(entry?.dropTimer);
     this.entries.delete(engineRunId);
     this.finishedOrder.delete(engineRunId);
+    if (entry) notify(entry.textListeners);
   }
 
   /** Runs currently known (for tests of the memory bound). */
   get size(): number {
     return this.entries.size;
   }
+}
+
+function notify(listeners: Set<() => void>): void {
+  for (const listener of [...listeners]) listener();
 }
 
 // One publisher per process, kept on globalThis so Vite's dev reloads of this module keep it.

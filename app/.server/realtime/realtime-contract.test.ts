@@ -1,17 +1,20 @@
 // The contract with the pinned Trigger.dev SDK: its own subscription client (the code path
-// `useRealtimeRun` takes) reads an embedded run from our route. An SDK upgrade that changes the
-// protocol must fail here (ADR 007).
+// `useRealtimeRun` and `useRealtimeRunWithStreams` take) reads an embedded run, and its LLM text
+// stream, from our routes. An SDK upgrade that changes the protocol must fail here (ADR 007).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiClient } from "@trigger.dev/core/v3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loader } from "~/routes/realtime.v1.runs.$runId";
+import { LLM_TEXT_STREAM_KEY, type LlmTextChunk } from "~/lib/llm-text-stream";
+import { loader as runLoader } from "~/routes/realtime.v1.runs.$runId";
+import { loader as streamLoader } from "~/routes/realtime.v1.streams.$runId.$streamKey";
 import { readRunProgress } from "~/lib/run-progress";
 import { createAccessToken } from "../engine/access-token.server";
 import { runEvents } from "../engine/run-events.server";
 import { createTestRun, progressSteps } from "./test-support";
 
-const ROUTE = /^\/realtime\/v1\/runs\/([^/?]+)/;
+const RUN_ROUTE = /^\/realtime\/v1\/runs\/([^/?]+)$/;
+const STREAM_ROUTE = /^\/realtime\/v1\/streams\/([^/?]+)\/([^/?]+)$/;
 
 let server: http.Server;
 let baseUrl: string;
@@ -30,18 +33,22 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   for (const [name, value] of Object.entries(req.headers)) {
     for (const item of Array.isArray(value) ? value : [value ?? ""]) headers.append(name, item);
   }
-  const match = ROUTE.exec(url.pathname);
+  const request = new Request(url, { headers, signal: controller.signal });
+  const run = RUN_ROUTE.exec(url.pathname);
+  const stream = STREAM_ROUTE.exec(url.pathname);
   let response: Response;
   try {
-    response = match
-      ? await loader({ request: new Request(url, { headers, signal: controller.signal }), params: { runId: match[1] }, context: {} })
-      : new Response("not found", { status: 404 });
+    if (run) response = await runLoader({ request, params: { runId: run[1] }, context: {} });
+    else if (stream) response = await streamLoader({ request, params: { runId: stream[1], streamKey: stream[2] }, context: {} });
+    else response = new Response("not found", { status: 404 });
   } catch (thrown) {
     if (!(thrown instanceof Response)) throw thrown;
     response = thrown;
   }
   res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
+  // Piece by piece, as the server does: a stream's events must arrive while it is still open.
+  if (response.body) for await (const piece of response.body) res.write(piece);
+  res.end();
 }
 
 function nextLiveRequest(): Promise<void> {
@@ -123,6 +130,43 @@ describe("the SDK's subscribeToRun against the embedded realtime route", () => {
     expect(readRunProgress(final.value?.metadata)).toEqual(steps.finished);
     // closeOnComplete: the subscription ends with the run.
     expect((await nextRun()).done).toBe(true);
+  });
+
+  it("with streams: delivers an LLM node's text chunk by chunk while the run goes, beside its reports", async () => {
+    const { runId, engineRunId } = await createTestRun({ status: "running" });
+    const steps = progressSteps(runId);
+    runEvents.open(engineRunId);
+    runEvents.publish(engineRunId, steps.started);
+    const words = ["An ", "old ", "silent ", "pond"];
+    const controller = new AbortController();
+    const subscription = new ApiClient(baseUrl, createAccessToken(engineRunId))
+      .subscribeToRun(engineRunId, { signal: controller.signal })
+      .withStreams<{ [LLM_TEXT_STREAM_KEY]: LlmTextChunk }>();
+
+    const chunks: LlmTextChunk[] = [];
+    let finalStatus: string | undefined;
+    const reading = (async () => {
+      for await (const part of subscription) {
+        if (part.type === LLM_TEXT_STREAM_KEY) {
+          chunks.push(part.chunk);
+          // Each word is sent only once the previous one arrived: they stream, not arrive in one piece.
+          const next = words[chunks.length];
+          const offset = words.slice(0, chunks.length).join("").length;
+          if (next !== undefined) runEvents.appendText(engineRunId, { nodeId: "llm", offset, text: next });
+          else runEvents.publish(engineRunId, steps.finished);
+        } else if (part.type === "run") {
+          finalStatus = part.run.status;
+          if (part.run.finishedAt) break;
+        }
+      }
+    })();
+    runEvents.appendText(engineRunId, { nodeId: "llm", offset: 0, text: words[0] });
+    await Promise.race([reading, new Promise((_, reject) => setTimeout(() => reject(new Error("no end within 5 s")), 5_000))]);
+    controller.abort();
+
+    expect(chunks.map((chunk) => chunk.text)).toEqual(words);
+    expect(chunks.every((chunk) => chunk.nodeId === "llm")).toBe(true);
+    expect(finalStatus).toBe("COMPLETED");
   });
 
   it("reports a rejected token through onFetchError, as the hook's error", async () => {

@@ -1,10 +1,9 @@
-import { z } from "zod";
 import { db } from "~/.server/db.server";
 import { apiError, describeIssues } from "~/.server/http.server";
 import { FINISHED_RUN_STATUSES, type RunProgress } from "~/lib/run-progress";
-import { verifyAccessToken } from "../engine/access-token.server";
 import { runEvents, type RunEvents } from "../engine/run-events.server";
 import { NODE_EXECUTION_FIELDS, toNodeExecutionRecord } from "../engine/run-store.server";
+import { authorizeRunRequest } from "./authorize.server";
 import { progressFromRecords } from "./progress-from-records.server";
 import {
   clientPosition,
@@ -31,7 +30,7 @@ export interface RunFeedOptions {
  * This process's id in handles: versions count from zero again after a restart, so a client
  * holding a handle from before is sent the whole row instead of waiting for a version it has.
  */
-const PROCESS_EPOCH = Math.floor(performance.timeOrigin).toString(36);
+export const PROCESS_EPOCH = Math.floor(performance.timeOrigin).toString(36);
 
 /** The run's state as served: where it is in its log, and what it holds. */
 interface FeedState extends ShapePosition {
@@ -44,7 +43,7 @@ interface FeedState extends ShapePosition {
 /** Answers `GET /realtime/v1/runs/:runId` for an embedded run. */
 export async function runFeedResponse(request: Request, engineRunId: string, options: RunFeedOptions = {}): Promise<Response> {
   const events = options.events ?? runEvents;
-  const denied = authorize(request, engineRunId);
+  const denied = authorizeRunRequest(request, engineRunId);
   if (denied) return denied;
 
   const url = new URL(request.url);
@@ -158,38 +157,4 @@ function longPoll(request: AbortSignal, ms: number): { signal: AbortSignal; end:
       request.removeEventListener("abort", abort);
     },
   };
-}
-
-/**
- * null when the request's bearer token may read this run; else the 401 (no token, or not a valid
- * one) or 403 (a valid token for other runs) to answer with.
- */
-function authorize(request: Request, engineRunId: string): Response | null {
-  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("Authorization") ?? "");
-  if (!match) {
-    return apiError(401, "unauthorized", "Send the run's access token in an `Authorization: Bearer <token>` header.");
-  }
-  const token = match[1];
-  if (verifyAccessToken(token, engineRunId)) return null;
-  // The token names the runs it claims to cover; if it is genuine for one of them, it is a valid
-  // token for another run rather than a forged or expired one.
-  if (claimedRunIds(token).some((runId) => verifyAccessToken(token, runId))) {
-    return apiError(403, "forbidden", "This access token does not cover this run.");
-  }
-  return apiError(401, "invalid_token", "The access token is invalid or has expired; ask for a new one.");
-}
-
-const READ_RUN_SCOPE = "read:runs:";
-const ClaimedScopesSchema = z.object({ scopes: z.array(z.string()).max(10) });
-
-/** The run ids a token's (unverified) claims name. */
-function claimedRunIds(token: string): string[] {
-  try {
-    const payload: unknown = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
-    const parsed = ClaimedScopesSchema.safeParse(payload);
-    if (!parsed.success) return [];
-    return parsed.data.scopes.filter((scope) => scope.startsWith(READ_RUN_SCOPE)).map((scope) => scope.slice(READ_RUN_SCOPE.length));
-  } catch {
-    return [];
-  }
 }

@@ -21,9 +21,13 @@ function progress(overrides: Partial<RunProgress> = {}): RunProgress {
   };
 }
 
-/** The row as the SDK reads it: its own zod schema, then the metadata it would parse. */
+/**
+ * The row as the SDK reads it: Electric's client decodes the text[] column (plain elements only
+ * here; the contract test runs the real decoder), then the SDK's own zod schema and the metadata.
+ */
 function asSdkReadsIt(row: ReturnType<typeof runShapeRow>) {
-  const parsed = SubscribeRunRawShape.parse(row);
+  const realtimeStreams = row.realtimeStreams === null ? null : row.realtimeStreams.slice(1, -1).split(",");
+  const parsed = SubscribeRunRawShape.parse({ ...row, realtimeStreams });
   return { ...parsed, metadata: row.metadata === null ? undefined : (JSON.parse(row.metadata) as unknown) };
 }
 
@@ -46,6 +50,8 @@ describe("runShapeRow", () => {
     expect(read.createdAt).toEqual(CREATED_AT);
     expect(read.completedAt).toBeNull();
     expect(readRunProgress(read.metadata)).toEqual(progress());
+    // Every run lists its LLM text stream, so the hook opens it.
+    expect(read.realtimeStreams).toEqual(["llm-text"]);
   });
 
   it.each<[RunStatus, string]>([

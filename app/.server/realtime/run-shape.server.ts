@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LLM_TEXT_STREAM_KEY } from "~/lib/llm-text-stream";
 import { FINISHED_RUN_STATUSES, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~/lib/run-progress";
 
 // The part of Trigger.dev's realtime run feed that the pinned @trigger.dev/react-hooks reads
@@ -24,6 +25,7 @@ const RUN_SHAPE_COLUMNS = {
   completedAt: { type: "timestamp" },
   metadata: { type: "text" },
   metadataType: { type: "text" },
+  realtimeStreams: { type: "text", dims: 1 },
 } as const;
 
 export type RunShapeColumn = keyof typeof RUN_SHAPE_COLUMNS;
@@ -68,6 +70,9 @@ export function runShapeRow({ engineRunId, createdAt, progress }: RunShapeSource
     completedAt: finished ? shapeTimestamp(progress.finishedAt === null ? updatedAt : new Date(progress.finishedAt)) : null,
     metadata: JSON.stringify({ [RUN_PROGRESS_METADATA_KEY]: progress }),
     metadataType: "application/json",
+    // Postgres' text form of a text[]. Every run has its LLM text stream, from the start: the
+    // hook opens it on first sight, and it stays empty for a run without LLM nodes.
+    realtimeStreams: `{${LLM_TEXT_STREAM_KEY}}`,
   };
 }
 

@@ -7,6 +7,7 @@ import { useHydrated, useNow } from "~/components/runs/use-clock";
 import { formatRelativeTime } from "~/lib/relative-time";
 import type { RunProgress } from "~/lib/run-progress";
 import { tokenRenewalDelayMs } from "~/lib/runs/access-token";
+import type { NodeTexts } from "~/lib/llm-text-stream";
 import { nodeRunViews } from "~/lib/runs/node-run-view";
 import type { RealtimeAccess } from "~/lib/runs/run-api";
 import { formatDuration, isUnfinishedRun, scopeLabel } from "~/lib/runs/run-labels";
@@ -35,13 +36,14 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
   const { run, graph, workflowName, realtime } = data;
   const finished = !isUnfinishedRun(run.status);
   const [liveProgress, setLiveProgress] = useState<RunProgress | null>(null);
+  const [liveTexts, setLiveTexts] = useState<NodeTexts>({});
   // The page's data is the record; once it says the run ended, live progress has nothing to add.
   const progress = finished ? null : liveProgress;
   const status = progress?.status ?? run.status;
   const views = useMemo(() => {
-    const all = nodeRunViews(progress, run);
+    const all = nodeRunViews(progress, run, liveTexts);
     return owner ? all : withoutMediaPreviews(all, run.nodes);
-  }, [progress, run, owner]);
+  }, [progress, run, liveTexts, owner]);
   const [highlighted, setHighlighted] = useState<string | null>(null);
 
   const { refresh } = useRefreshWhileRunning({
@@ -92,7 +94,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
           </Fact>
         </dl>
         {realtime && !finished ? (
-          <RealtimeRunFeed access={realtime} onProgress={setLiveProgress} onDropped={refresh} />
+          <RealtimeRunFeed access={realtime} onProgress={setLiveProgress} onText={setLiveTexts} onDropped={refresh} />
         ) : null}
         <div className="ml-auto flex items-center gap-2">
           {owner ? (

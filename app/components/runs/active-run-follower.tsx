@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import type { NodeTexts } from "~/lib/llm-text-stream";
 import type { RunProgress } from "~/lib/run-progress";
 import { tokenRenewalDelayMs } from "~/lib/runs/access-token";
 import { coalesce } from "~/lib/runs/coalesce";
@@ -6,12 +7,13 @@ import { endedNodeCount } from "~/lib/runs/node-run-view";
 import { isUnfinishedRun } from "~/lib/runs/run-labels";
 import { fetchRealtimeAccess } from "~/lib/runs/run-requests";
 import { RealtimeRunFeed } from "./realtime-run-feed";
+import { activeRunStatus } from "~/lib/runs/runs-store";
 import { useRunController, useRuns, useRunsActions } from "./runs-context";
 
 const MAX_ACCESS_RETRY_MS = 10_000;
 /**
  * Least time between two loads of the run's records while it goes: the feed already carries
- * every status and preview, the records add full outputs, and a run of many quick nodes must not
+ * every status and the streamed text, the records add full outputs, and a run of many quick nodes must not
  * keep the server busy answering the same growing list.
  */
 const RECORDS_INTERVAL_MS = 1_000;
@@ -30,7 +32,7 @@ function Follower({ runId }: { runId: string }) {
   const actions = useRunsActions();
   const controller = useRunController();
   const access = useRuns((state) => (state.active?.runId === runId ? state.active.access : null));
-  const status = useRuns((state) => state.active?.progress?.status ?? state.runs.find((run) => run.id === runId)?.status ?? null);
+  const status = useRuns(activeRunStatus);
   const ended = useRuns((state) => endedNodeCount(state.active?.progress ?? null));
   const finished = status !== null && !isUnfinishedRun(status);
   const [accessAttempt, setAccessAttempt] = useState(0);
@@ -85,8 +87,9 @@ function Follower({ runId }: { runId: string }) {
   }, [ended, finished, detailLoader]);
 
   const onProgress = useCallback((progress: RunProgress) => actions.progressReceived(runId, progress), [actions, runId]);
+  const onText = useCallback((texts: NodeTexts) => actions.textReceived(runId, texts), [actions, runId]);
   const onDropped = useCallback(() => actions.accessExpired(runId), [actions, runId]);
 
   if (!access || finished) return null;
-  return <RealtimeRunFeed access={access} onProgress={onProgress} onDropped={onDropped} />;
+  return <RealtimeRunFeed access={access} onProgress={onProgress} onText={onText} onDropped={onDropped} />;
 }

@@ -7,6 +7,7 @@ import { useRuns } from "./runs-context";
 export function CanvasRunOverlay({ children }: { children: ReactNode }) {
   const progress = useRuns((state) => state.active?.progress ?? null);
   const detail = useRuns((state) => (state.active ? state.details[state.active.runId] : undefined) ?? null);
-  const views = useMemo(() => nodeRunViews(progress, detail), [progress, detail]);
+  const texts = useRuns((state) => state.active?.texts);
+  const views = useMemo(() => nodeRunViews(progress, detail, texts), [progress, detail, texts]);
   return <RunOverlayProvider nodes={views}>{children}</RunOverlayProvider>;
 }

@@ -1,5 +1,7 @@
-import { useRealtimeRun } from "@trigger.dev/react-hooks";
-import { useEffect, useLayoutEffect } from "react";
+import type { AnyTask } from "@trigger.dev/core/v3";
+import { useRealtimeRunWithStreams } from "@trigger.dev/react-hooks";
+import { useEffect, useLayoutEffect, useState } from "react";
+import { createTextFold, LLM_TEXT_STREAM_KEY, type NodeTexts, type RunStreams } from "~/lib/llm-text-stream";
 import { readRunProgress, type RunProgress } from "~/lib/run-progress";
 import type { RealtimeAccess } from "~/lib/runs/run-api";
 
@@ -12,29 +14,42 @@ const useIsomorphicLayoutEffect = typeof document === "undefined" ? useEffect : 
 interface RealtimeRunFeedProps {
   access: RealtimeAccess;
   onProgress: (progress: RunProgress) => void;
+  /** The LLM nodes' text so far, by node id, each time more of it arrives. */
+  onText: (texts: NodeTexts) => void;
   /** The feed stopped (the server restarting, a token refused): called a moment later, to get a fresh token. */
   onDropped: () => void;
 }
 
 /**
- * Follows a running run through `useRealtimeRun` (the same subscription in both engine modes)
- * and hands each progress it publishes to `onProgress`. Where the token comes from, and how a
- * fresh one replaces it before it expires, is the caller's: the feed reopens with each new token.
+ * Follows a running run through `useRealtimeRunWithStreams` (the same subscription in both engine
+ * modes): hands each progress it publishes to `onProgress`, and its LLM text stream, folded into
+ * texts by node, to `onText`. Where the token comes from, and how a fresh one replaces it before
+ * it expires, is the caller's: the feed reopens with each new token.
  */
 export function RealtimeRunFeed(props: RealtimeRunFeedProps) {
   // Keyed by token: the 4.8.3 client fixes its credentials when the subscription opens.
   return <Subscription key={props.access.accessToken} {...props} />;
 }
 
-function Subscription({ access, onProgress, onDropped }: RealtimeRunFeedProps) {
-  const { run, error } = useRealtimeRun(access.runId, { accessToken: access.accessToken, baseURL: access.baseURL });
+function Subscription({ access, onProgress, onText, onDropped }: RealtimeRunFeedProps) {
+  const { run, streams, error } = useRealtimeRunWithStreams<AnyTask, RunStreams>(access.runId, {
+    accessToken: access.accessToken,
+    baseURL: access.baseURL,
+  });
   const metadata = run?.metadata;
+  const chunks = streams[LLM_TEXT_STREAM_KEY];
+  // A new subscription replays the stream from its start, so each folds its own.
+  const [foldTexts] = useState(createTextFold);
 
   // Before the browser paints: the nodes then show the news in the same frame, not one later.
   useIsomorphicLayoutEffect(() => {
     const progress = readRunProgress(metadata);
     if (progress) onProgress(progress);
   }, [metadata, onProgress]);
+
+  useIsomorphicLayoutEffect(() => {
+    if (chunks) onText(foldTexts(chunks));
+  }, [chunks, foldTexts, onText]);
 
   useEffect(() => {
     if (!error) return;

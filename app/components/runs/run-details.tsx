@@ -18,9 +18,10 @@ export function RunDetails({ run }: { run: RunSummary }) {
   const controller = useRunController();
   const detail = useRuns((state) => state.details[run.id] ?? null);
   const progress = useRuns((state) => (state.active?.runId === run.id ? state.active.progress : null));
+  const texts = useRuns((state) => (state.active?.runId === run.id ? state.active.texts : undefined));
   const busy = useRuns(isRunBusy);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const views = useMemo(() => nodeRunViews(progress, detail), [progress, detail]);
+  const views = useMemo(() => nodeRunViews(progress, detail, texts), [progress, detail, texts]);
   const loaded = detail !== null;
 
   useEffect(() => {

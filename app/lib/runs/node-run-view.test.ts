@@ -58,6 +58,26 @@ describe("nodeRunViews", () => {
     });
   });
 
+  it("shows an LLM node's streamed text, whole, while it runs and until its record loads", () => {
+    const long = "word ".repeat(200);
+    const progress = progressOf({
+      a: { status: "running" },
+      b: { status: "success", preview: `${long.slice(0, 399)}…` },
+      c: { status: "failed", error: "Gemini said no" },
+    });
+    const views = nodeRunViews(progress, null, { a: "Once upon", b: long, c: "half an answer" });
+    expect(views.a.preview).toBe("Once upon");
+    expect(views.b.preview).toBe(long);
+    // A failed node shows its error, not what it said before failing.
+    expect(views.c).toMatchObject({ preview: null, error: "Gemini said no" });
+  });
+
+  it("goes by records that say the run ended, over a feed that has not caught up", () => {
+    const progress = progressOf({ a: { status: "running" } });
+    const ended = { ...detailOf([record("a", { status: "success", outputs: { output: "Done" } })]), status: "completed" as const };
+    expect(nodeRunViews(progress, ended, { a: "Do" }).a).toMatchObject({ status: "success", outputs: { output: "Done" } });
+  });
+
   it("never shows outputs of an earlier attempt of a node that runs again", () => {
     const progress = progressOf({ answer: { status: "running", preview: "New" } });
     const detail = detailOf([record("answer", { status: "success", outputs: { output: "Old" } })]);

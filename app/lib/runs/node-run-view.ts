@@ -1,6 +1,8 @@
+import type { NodeTexts } from "~/lib/llm-text-stream";
 import { getNodeDefinition } from "~/lib/nodes/registry";
 import type { NodeStatus, RunProgress } from "~/lib/run-progress";
 import type { RunDetail } from "./run-api";
+import { isUnfinishedRun } from "./run-labels";
 import { displayValue } from "./port-values";
 import type { NodeOutputs } from "../../../workflow/types";
 
@@ -8,7 +10,7 @@ import type { NodeOutputs } from "../../../workflow/types";
 export interface NodeRunView {
   status: NodeStatus;
   error: string | null;
-  /** Live text (LLM tokens so far) or a short preview of the output (a media file's URL). */
+  /** Live text (an LLM's answer so far) or a short preview of the output (a media file's URL). */
   preview: string | null;
   /** Full outputs by port id, once the run's records are loaded (after the node finished). */
   outputs: NodeOutputs | null;
@@ -17,11 +19,14 @@ export interface NodeRunView {
 
 /**
  * Each node's view of a run, from its live progress (status, preview, error: what the realtime
- * feed carries) and its records (full outputs, loaded from the API once nodes finish). Progress
- * is newer while the run goes, so it decides the status; records fill in outputs of nodes they
- * agree have succeeded, and stand alone for a run without progress (loaded after it ended).
+ * feed carries), its LLM text stream (`texts`: the text so far of nodes that stream) and its
+ * records (full outputs, loaded from the API once nodes finish). Progress is newer while the run
+ * goes, so it decides the status; records fill in outputs of nodes they agree have succeeded, and
+ * stand alone for a run without progress (loaded after it ended).
  */
-export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | null): Record<string, NodeRunView> {
+export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | null, texts: NodeTexts = {}): Record<string, NodeRunView> {
+  // Records that say the run ended are final; the feed may not have caught up with them yet.
+  if (detail && !isUnfinishedRun(detail.status)) progress = null;
   const records = new Map((detail?.nodes ?? []).map((node) => [node.nodeId, node]));
   const views: Record<string, NodeRunView> = {};
   for (const [nodeId, record] of records) {
@@ -36,7 +41,10 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
   for (const [nodeId, node] of Object.entries(progress?.nodes ?? {})) {
     const record = records.get(nodeId);
     const recorded = record?.status === node.status && node.status === "success" ? record.outputs : null;
-    views[nodeId] = { status: node.status, error: node.error, preview: node.preview, outputs: recorded, durationMs: node.durationMs };
+    // The streamed text is whole where the progress' preview is cut short, until the record loads.
+    const streamed = node.status === "running" || node.status === "success" ? texts[nodeId] : undefined;
+    const preview = streamed ?? node.preview;
+    views[nodeId] = { status: node.status, error: node.error, preview, outputs: recorded, durationMs: node.durationMs };
   }
   return views;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunProgress } from "~/lib/run-progress";
 import type { RunDetail, RunSummary } from "./run-api";
-import { createRunsStore, isRunBusy, mergeRuns, runToResume } from "./runs-store";
+import { activeRunStatus, createRunsStore, isRunBusy, mergeRuns, runToResume } from "./runs-store";
 
 function summary(id: string, createdAt: string, fields: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -49,7 +49,7 @@ describe("runs store", () => {
     expect(panelOpen).toBe(true);
     expect(runs.map((run) => run.id)).toEqual(["run_new", "run_old"]);
     expect(runs[0]).toMatchObject({ status: "queued", scope: "selected", requestedNodeIds: ["a", "b"], createdAt: now });
-    expect(active).toEqual({ runId: "run_new", access, progress: null });
+    expect(active).toEqual({ runId: "run_new", access, progress: null, texts: {} });
   });
 
   it("updates the followed run's history entry as progress arrives, and ignores other runs' progress", () => {
@@ -82,6 +82,30 @@ describe("runs store", () => {
 
     actions.detailLoaded({ ...lagging, status: "completed", durationMs: 2_000 });
     expect(store.getState().runs[0]).toMatchObject({ status: "completed", durationMs: 2_000 });
+  });
+
+  it("takes the run as ended once its records say so, even while the feed still reports it running", () => {
+    const store = storeWith([summary("run_new", "2026-11-27T10:00:00Z", { status: "queued" })]);
+    const { actions } = store.getState();
+    actions.progressReceived("run_new", progress("running"));
+    expect(isRunBusy(store.getState())).toBe(true);
+
+    actions.detailLoaded({ ...summary("run_new", "2026-11-27T10:00:00Z", { status: "completed" }), nodes: [] });
+    expect(activeRunStatus(store.getState())).toBe("completed");
+    expect(isRunBusy(store.getState())).toBe(false);
+    // A late report from the feed does not take the entry back.
+    actions.progressReceived("run_new", progress("running"));
+    expect(store.getState().runs[0].status).toBe("completed");
+    expect(isRunBusy(store.getState())).toBe(false);
+  });
+
+  it("keeps the followed run's streamed text", () => {
+    const store = storeWith([summary("run_new", "2026-11-27T10:00:00Z", { status: "running" })]);
+    const { actions } = store.getState();
+    actions.textReceived("run_other", { a: "not this run" });
+    expect(store.getState().active?.texts).toEqual({});
+    actions.textReceived("run_new", { a: "Once upon" });
+    expect(store.getState().active?.texts).toEqual({ a: "Once upon" });
   });
 
   it("appends older pages without repeating runs it already lists", () => {
@@ -122,7 +146,7 @@ describe("mergeRuns", () => {
 describe("createRunsStore", () => {
   it("follows again a run that was still going when the page loaded", () => {
     const store = storeWith([summary("done", "2026-11-27T10:03:00Z"), summary("going", "2026-11-27T10:02:00Z", { status: "running" })]);
-    expect(store.getState().active).toEqual({ runId: "going", access: null, progress: null });
+    expect(store.getState().active).toEqual({ runId: "going", access: null, progress: null, texts: {} });
     expect(storeWith([summary("done", "2026-11-27T10:03:00Z")]).getState().active).toBeNull();
   });
 });

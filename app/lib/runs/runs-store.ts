@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { RunProgress } from "~/lib/run-progress";
+import type { NodeTexts } from "~/lib/llm-text-stream";
+import type { RunProgress, RunStatus } from "~/lib/run-progress";
 import { isUnfinishedRun } from "./run-labels";
 import type { RealtimeAccess, RunDetail, RunScope, RunsPage, RunSummary, StartedRun } from "./run-api";
 
@@ -13,6 +14,8 @@ export interface ActiveRun {
   access: RealtimeAccess | null;
   /** The latest progress the feed delivered; null until the first arrives. */
   progress: RunProgress | null;
+  /** The LLM nodes' text so far, from the run's text stream. */
+  texts: NodeTexts;
 }
 
 /** A message about a run request that did not work, shown until dismissed or replaced. */
@@ -32,6 +35,7 @@ export interface RunsActions {
   /** The feed dropped or its token is about to expire: a fresh one is on its way. */
   accessExpired(runId: string): void;
   progressReceived(runId: string, progress: RunProgress): void;
+  textReceived(runId: string, texts: NodeTexts): void;
   detailLoaded(detail: RunDetail): void;
   /** Takes the run's results off the canvas (the history keeps them). */
   dismissActive(): void;
@@ -94,7 +98,7 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
         };
         set((state) => ({
           runs: mergeRuns([summary], state.runs),
-          active: { runId: summary.id, access: started.realtime, progress: null },
+          active: { runId: summary.id, access: started.realtime, progress: null, texts: {} },
           notice: null,
           panelOpen: true,
         }));
@@ -114,7 +118,13 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
         const { active } = get();
         if (active?.runId !== runId) return;
         set({ active: { ...active, progress } });
-        updateRun(runId, (run) => withProgress(run, progress));
+        // An ended run's entry is final (the feed can lag behind the records that said so).
+        updateRun(runId, (run) => (isUnfinishedRun(run.status) ? withProgress(run, progress) : run));
+      },
+
+      textReceived(runId, texts) {
+        const { active } = get();
+        if (active?.runId === runId) set({ active: { ...active, texts } });
       },
 
       detailLoaded(detail) {
@@ -149,7 +159,7 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
       runs,
       nextCursor: initial.page.nextCursor,
       loadingMore: false,
-      active: resume ? { runId: resume.id, access: null, progress: null } : null,
+      active: resume ? { runId: resume.id, access: null, progress: null, texts: {} } : null,
       details: {},
       starting: false,
       notice: null,
@@ -191,10 +201,21 @@ export function withProgress(run: RunSummary, progress: RunProgress): RunSummary
  */
 export function isRunBusy(state: Pick<RunsState, "starting" | "active" | "runs">): boolean {
   if (state.starting) return true;
+  const status = activeRunStatus(state);
+  return status !== null && isUnfinishedRun(status);
+}
+
+/**
+ * The followed run's status (null when none is followed): its history entry once that says it
+ * ended, whoever said so first (the feed, or records loaded while the feed lagged behind), else
+ * the live progress, else the entry.
+ */
+export function activeRunStatus(state: Pick<RunsState, "active" | "runs">): RunStatus | null {
   const { active } = state;
-  if (!active) return false;
-  const status = active.progress?.status ?? state.runs.find((run) => run.id === active.runId)?.status ?? "queued";
-  return isUnfinishedRun(status);
+  if (!active) return null;
+  const entry = state.runs.find((run) => run.id === active.runId)?.status;
+  if (entry !== undefined && !isUnfinishedRun(entry)) return entry;
+  return active.progress?.status ?? entry ?? "queued";
 }
 
 /** The newest run that has not ended: after a reload, the one to follow live. */
