@@ -1,12 +1,16 @@
-import { useId, useState } from "react";
+import { memo, useId, useState } from "react";
 import type { RunSummary } from "~/lib/runs/run-api";
 import { formatDuration, formatRunTime, runDuration, scopeLabel } from "~/lib/runs/run-labels";
 import { RunDetails } from "./run-details";
 import { RunStatusBadge } from "./status-badge";
 import { useHydrated } from "./use-clock";
 
-/** One run in the history: when, how it ended, how long it took, what it covered; click for its nodes. */
-export function RunListItem({ run, now }: { run: RunSummary; now: Date }) {
+/**
+ * One run in the history: when, how it ended, how long it took, what it covered; click for its nodes.
+ * Memoised: while a run goes, its progress replaces only its own entry, and the other rows need
+ * not be drawn again on each update.
+ */
+export const RunListItem = memo(function RunListItem({ run, now }: { run: RunSummary; now: Date }) {
   const [expanded, setExpanded] = useState(false);
   const hydrated = useHydrated();
   const detailsId = useId();
@@ -43,4 +47,4 @@ export function RunListItem({ run, now }: { run: RunSummary; now: Date }) {
       ) : null}
     </li>
   );
-}
+});

@@ -91,16 +91,36 @@ export function runDuration(run: Pick<RunSummary, "startedAt" | "finishedAt">, n
  * and time for older ones. `timeZone` is the viewer's unless given (tests fix it).
  */
 export function formatRunTime(date: Date, now: Date, timeZone?: string): string {
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(date);
-  if (day.format(date) === day.format(now)) return time;
-  const year = new Intl.DateTimeFormat("en", { timeZone, year: "numeric" });
-  const sameYear = year.format(date) === year.format(now);
-  const dateText = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    day: "numeric",
-    month: "short",
-    ...(sameYear ? {} : { year: "numeric" }),
-  }).format(date);
+  const formats = runTimeFormats(timeZone);
+  const time = formats.time.format(date);
+  if (formats.day.format(date) === formats.day.format(now)) return time;
+  const dateText = (formats.year.format(date) === formats.year.format(now) ? formats.dayMonth : formats.dayMonthYear).format(date);
   return `${dateText}, ${time}`;
+}
+
+interface RunTimeFormats {
+  day: Intl.DateTimeFormat;
+  year: Intl.DateTimeFormat;
+  time: Intl.DateTimeFormat;
+  dayMonth: Intl.DateTimeFormat;
+  dayMonthYear: Intl.DateTimeFormat;
+}
+
+// Made once per time zone: building a formatter costs far more than formatting, and the history
+// formats every row's time again each second while a run goes.
+const runTimeFormatsByZone = new Map<string | undefined, RunTimeFormats>();
+
+function runTimeFormats(timeZone: string | undefined): RunTimeFormats {
+  let formats = runTimeFormatsByZone.get(timeZone);
+  if (!formats) {
+    formats = {
+      day: new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }),
+      year: new Intl.DateTimeFormat("en", { timeZone, year: "numeric" }),
+      time: new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+      dayMonth: new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short" }),
+      dayMonthYear: new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric" }),
+    };
+    runTimeFormatsByZone.set(timeZone, formats);
+  }
+  return formats;
 }

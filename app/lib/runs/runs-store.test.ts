@@ -71,6 +71,19 @@ describe("runs store", () => {
     expect(store.getState().active?.progress?.status).toBe("partial");
   });
 
+  it("leaves the history list as it is for progress that only moves nodes along", () => {
+    const store = storeWith([summary("run_new", "2026-11-27T10:00:00Z", { status: "queued" }), summary("run_old", "2026-11-27T09:00:00Z")]);
+    const { actions } = store.getState();
+    const running = progress("running", { startedAt: "2026-11-27T10:00:01.000Z" });
+    actions.progressReceived("run_new", running);
+    const runs = store.getState().runs;
+
+    const node = { status: "running" as const, startedAt: "2026-11-27T10:00:01.000Z", finishedAt: null, durationMs: null, preview: "Fine ", error: null };
+    actions.progressReceived("run_new", { ...running, nodes: { "llm-1": node } });
+    expect(store.getState().active?.progress?.nodes["llm-1"]).toEqual(node);
+    expect(store.getState().runs).toBe(runs);
+  });
+
   it("keeps the live status while records lag behind, and takes the records once they say the run ended", () => {
     const store = storeWith([summary("run_new", "2026-11-27T10:00:00Z", { status: "queued" })]);
     const { actions } = store.getState();

@@ -70,9 +70,6 @@ export type RunsStore = StoreApi<RunsState>;
  */
 export function createRunsStore(initial: { workflowId: string; page: RunsPage }): RunsStore {
   return createStore<RunsState>()((set, get) => {
-    const updateRun = (runId: string, patch: (run: RunSummary) => RunSummary) =>
-      set((state) => ({ runs: state.runs.map((run) => (run.id === runId ? patch(run) : run)) }));
-
     const actions: RunsActions = {
       pageLoaded(page) {
         set((state) => ({ runs: mergeRuns(state.runs, page.runs), nextCursor: page.nextCursor, loadingMore: false }));
@@ -117,9 +114,12 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
       progressReceived(runId, progress) {
         const { active } = get();
         if (active?.runId !== runId) return;
-        set({ active: { ...active, progress } });
+        // One update, so the store's subscribers (every node's menu among them) hear of it once.
         // An ended run's entry is final (the feed can lag behind the records that said so).
-        updateRun(runId, (run) => (isUnfinishedRun(run.status) ? withProgress(run, progress) : run));
+        set((state) => ({
+          active: { ...active, progress },
+          runs: patchRun(state.runs, runId, (run) => (isUnfinishedRun(run.status) ? withProgress(run, progress) : run)),
+        }));
       },
 
       textReceived(runId, texts) {
@@ -129,10 +129,12 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
 
       detailLoaded(detail) {
         const { nodes: _nodes, ...summary } = detail;
-        set((state) => ({ details: { ...state.details, [detail.id]: detail } }));
-        // The feed is newer than the records while a run goes; once the records say it ended, they are final.
-        const live = get().active?.runId === detail.id && get().active?.progress;
-        if (!live || !isUnfinishedRun(summary.status)) updateRun(detail.id, () => summary);
+        set((state) => {
+          // The feed is newer than the records while a run goes; once the records say it ended, they are final.
+          const live = state.active?.runId === detail.id && state.active.progress;
+          const runs = !live || !isUnfinishedRun(summary.status) ? patchRun(state.runs, detail.id, () => summary) : state.runs;
+          return { details: { ...state.details, [detail.id]: detail }, runs };
+        });
       },
 
       dismissActive() {
@@ -181,10 +183,28 @@ export function mergeRuns(newer: readonly RunSummary[], older: readonly RunSumma
   return merged.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-/** A history entry brought up to date with the run's live progress. */
+/**
+ * `runs` with one run patched; the same list when the patch returns the run unchanged, so the
+ * history is not drawn again for progress that changes nothing it shows (most updates only move
+ * a node along).
+ */
+function patchRun(runs: RunSummary[], runId: string, patch: (run: RunSummary) => RunSummary): RunSummary[] {
+  const index = runs.findIndex((run) => run.id === runId);
+  if (index === -1) return runs;
+  const patched = patch(runs[index]);
+  return patched === runs[index] ? runs : runs.map((run, at) => (at === index ? patched : run));
+}
+
+/** A history entry brought up to date with the run's live progress; the same entry when it already is. */
 export function withProgress(run: RunSummary, progress: RunProgress): RunSummary {
   const startedAt = progress.startedAt ? new Date(progress.startedAt) : run.startedAt;
   const finishedAt = progress.finishedAt ? new Date(progress.finishedAt) : null;
+  const unchanged =
+    run.status === progress.status &&
+    run.error === progress.error &&
+    run.startedAt?.getTime() === startedAt?.getTime() &&
+    run.finishedAt?.getTime() === finishedAt?.getTime();
+  if (unchanged) return run;
   return {
     ...run,
     status: progress.status,
