@@ -114,6 +114,9 @@ test("Run workflow: nodes light up in dataflow order, the LLM text streams in, a
   await programGemini({ tokenDelayMs: 100 });
   await openSample(page);
   await expect(page.getByRole("button", { name: "Run selected (0)" })).toBeDisabled();
+  // While the graph is edited, every edge (the sample has nine) flows.
+  await expect(page.locator(".react-flow__edge-path")).toHaveCount(9);
+  await expect(page.locator(".react-flow__edge-path.weft-edge-flowing")).toHaveCount(9);
   await recordRun(page);
   // The LLM text comes over the run's realtime stream, as useRealtimeRunWithStreams reads it.
   const textStream = page.waitForRequest(/\/realtime\/v1\/streams\/[^/]+\/llm-text$/);
@@ -135,6 +138,8 @@ test("Run workflow: nodes light up in dataflow order, the LLM text streams in, a
   await page.getByRole("button", { name: "Fit View" }).click();
   await expect(post).toHaveAttribute("data-run-status", "running", { timeout: 20_000 });
   await expect(post.getByTestId("node-text-social-media-post")).not.toHaveText("");
+  // During the run, only the edges into the running node flow: its four inputs.
+  await expect(page.locator(".react-flow__edge-path.weft-edge-flowing")).toHaveCount(4);
   await page.screenshot({ path: "/tmp/run-mid.png" });
 
   await expectStatus(page, SAMPLE_NODES, "success");

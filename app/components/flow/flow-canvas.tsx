@@ -14,6 +14,7 @@ import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
 import { isValidConnection } from "~/lib/graph-validation";
 import { isNodeType } from "~/lib/nodes/registry";
 import { CanvasChrome } from "./canvas-chrome";
+import { edgeTypes } from "./flow-edge";
 import { nodeTypes } from "./node-types";
 
 /** The dataTransfer type the sidebar's node buttons carry when dragged. */
@@ -26,7 +27,6 @@ export const DROP_ANCHOR = { x: 144, y: 20 };
 export const CENTRE_ANCHOR = { x: 144, y: 110 };
 
 const DEFAULT_EDGE_OPTIONS: DefaultEdgeOptions = {
-  animated: true,
   style: { stroke: "#8b5cf6", strokeWidth: 2 },
 };
 
@@ -126,6 +126,7 @@ export function FlowCanvas({
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={actions.onNodesChange}
         onEdgesChange={actions.onEdgesChange}
         onConnect={onConnect}

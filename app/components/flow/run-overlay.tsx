@@ -13,18 +13,23 @@ type Views = Readonly<Record<string, NodeRunView>>;
  */
 interface ViewStore {
   get(): Views;
+  /** Whether a run is laid over the canvas at all (kept with the views, so edges need not count them). */
+  hasRun(): boolean;
   set(views: Views): void;
   subscribe(listener: () => void): () => void;
 }
 
 function createViewStore(initial: Views): ViewStore {
   let views = initial;
+  let hasRun = Object.keys(initial).length > 0;
   const listeners = new Set<() => void>();
   return {
     get: () => views,
+    hasRun: () => hasRun,
     set(next) {
       const shared = keepUnchangedViews(views, next);
       views = shared;
+      hasRun = Object.keys(shared).length > 0;
       for (const listener of listeners) listener();
     },
     subscribe(listener) {
@@ -77,6 +82,12 @@ export function useNodeRun(nodeId: string): NodeRunView | null {
   const store = useContext(RunOverlayContext);
   const select = () => store.get()[nodeId] ?? null;
   return useSyncExternalStore(store.subscribe, select, select);
+}
+
+/** Whether a run is laid over the canvas (its nodes then show how they did). */
+export function useRunOnCanvas(): boolean {
+  const store = useContext(RunOverlayContext);
+  return useSyncExternalStore(store.subscribe, store.hasRun, store.hasRun);
 }
 
 export function useReadOnlyCanvas(): boolean {

@@ -2,6 +2,7 @@ import { ReactFlow, ReactFlowProvider, type DefaultEdgeOptions } from "@xyflow/r
 import { useMemo, useState } from "react";
 import { EditorStoreProvider, useEditor, useEditorActions } from "~/components/editor/editor-store-context";
 import { CanvasChrome } from "~/components/flow/canvas-chrome";
+import { edgeTypes } from "~/components/flow/flow-edge";
 import { nodeTypes } from "~/components/flow/node-types";
 import { RunOverlayProvider, type NodeRunView } from "~/components/flow/run-overlay";
 import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
@@ -9,7 +10,8 @@ import { createEditorStore } from "~/lib/editor/store";
 import type { Graph } from "~/lib/graph";
 
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
-const EDGE_STYLE = { strokeWidth: 2 };
+/** Edges flow into the nodes running now (flow-edge.tsx); the rest stay still. */
+const EDGE_OPTIONS: DefaultEdgeOptions = { style: { strokeWidth: 2 } };
 /** Nodes of the graph the run did not cover (a single or selected run) stay visible but recede. */
 const OUTSIDE_RUN_STYLE = { opacity: 0.4 };
 /** A node's result makes it taller than in the editor; where it then overlaps a node outside the run, the result stays on top. */
@@ -23,15 +25,12 @@ const IN_RUN_Z_INDEX = 1;
 export function RunCanvas({
   graph,
   views,
-  live,
   filesPath,
   onNodeClick,
 }: {
   graph: Graph;
   filesPath: string;
   views: Readonly<Record<string, NodeRunView>>;
-  /** Edges flow while the run is going. */
-  live: boolean;
   onNodeClick: (nodeId: string) => void;
 }) {
   const [store] = useState(() => createEditorStore({ workflowId: "", name: "", version: 0, graph }));
@@ -39,7 +38,7 @@ export function RunCanvas({
     <EditorStoreProvider store={store}>
       <RunOverlayProvider nodes={views} readOnly filesPath={filesPath}>
         <ReactFlowProvider>
-          <ReadOnlyFlow views={views} live={live} onNodeClick={onNodeClick} />
+          <ReadOnlyFlow views={views} onNodeClick={onNodeClick} />
         </ReactFlowProvider>
       </RunOverlayProvider>
     </EditorStoreProvider>
@@ -48,11 +47,9 @@ export function RunCanvas({
 
 function ReadOnlyFlow({
   views,
-  live,
   onNodeClick,
 }: {
   views: Readonly<Record<string, NodeRunView>>;
-  live: boolean;
   onNodeClick: (nodeId: string) => void;
 }) {
   const nodes = useEditor((state) => state.nodes);
@@ -63,13 +60,13 @@ function ReadOnlyFlow({
     () => nodes.map((node) => (Object.hasOwn(views, node.id) ? { ...node, zIndex: IN_RUN_Z_INDEX } : { ...node, style: OUTSIDE_RUN_STYLE })),
     [nodes, views],
   );
-  const edgeOptions = useMemo<DefaultEdgeOptions>(() => ({ animated: live, style: EDGE_STYLE }), [live]);
 
   return (
     <ReactFlow<EditorNode, EditorEdge>
       nodes={shown}
       edges={edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}
       onNodeClick={(_event, node) => onNodeClick(node.id)}
@@ -85,7 +82,7 @@ function ReadOnlyFlow({
       fitViewOptions={FIT_VIEW_OPTIONS}
       minZoom={0.2}
       maxZoom={2}
-      defaultEdgeOptions={edgeOptions}
+      defaultEdgeOptions={EDGE_OPTIONS}
       className="weft-flow"
     >
       <CanvasChrome />

@@ -113,7 +113,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
 
       <div className="flex min-h-0 flex-1">
         <main className="min-w-0 flex-1" aria-label="The graph as it ran">
-          <RunCanvas graph={graph} views={views} live={!finished} filesPath={data.filesPath} onNodeClick={showNode} />
+          <RunCanvas graph={graph} views={views} filesPath={data.filesPath} onNodeClick={showNode} />
         </main>
         <aside aria-label="Node details" className="w-[26rem] shrink-0 overflow-y-auto border-l border-line bg-canvas p-3">
           <h2 className="mb-3 text-xs font-semibold uppercase tracking-wider text-zinc-500">
