@@ -63,13 +63,15 @@ export function NodeShell({
   const run = useNodeRun(id);
   const readOnly = useReadOnlyCanvas();
 
+  // No transition on the frame: a status change shows at once, and fading shadows and opacity
+  // across hundreds of nodes would keep the browser repainting during a run (ADR 010).
   return (
     <div
       data-testid={`node-${id}`}
       data-run-status={run?.status}
       role="group"
       aria-label={`${definition.label} ${id}`}
-      className={`weft-node w-72 rounded-xl border bg-[#15151e] text-zinc-100 shadow-[0_8px_30px_rgba(0,0,0,0.45)] transition-[box-shadow,border-color,opacity] ${
+      className={`weft-node w-72 rounded-xl border bg-[#15151e] text-zinc-100 shadow-[0_8px_30px_rgba(0,0,0,0.45)] ${
         selected ? "border-accent shadow-[0_0_0_1px_#8b5cf6,0_8px_30px_rgba(139,92,246,0.25)]" : "border-[#2c2c3a] hover:border-[#3a3a4c]"
       }`}
     >
