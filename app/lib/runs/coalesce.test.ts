@@ -2,14 +2,20 @@ import { describe, expect, it, vi } from "vitest";
 import { deferred, settle, type Deferred } from "../../../workflow/test-support";
 import { coalesce } from "./coalesce";
 
+/** A coalesced loader whose calls each wait until the test settles them. */
+function loaderOfPendingCalls() {
+  const calls: Deferred<void>[] = [];
+  const loader = coalesce(() => {
+    const call = deferred();
+    calls.push(call);
+    return call.promise;
+  });
+  return { calls, loader };
+}
+
 describe("coalesce", () => {
   it("folds asks that arrive during a call into one more call after it", async () => {
-    const calls: Deferred<void>[] = [];
-    const loader = coalesce(() => {
-      const call = deferred();
-      calls.push(call);
-      return call.promise;
-    });
+    const { calls, loader } = loaderOfPendingCalls();
     loader.request();
     loader.request();
     loader.request();
@@ -25,12 +31,7 @@ describe("coalesce", () => {
   });
 
   it("keeps going after a failed call", async () => {
-    const calls: Deferred<void>[] = [];
-    const loader = coalesce(() => {
-      const call = deferred();
-      calls.push(call);
-      return call.promise;
-    });
+    const { calls, loader } = loaderOfPendingCalls();
     loader.request();
     loader.request();
     calls[0].reject(new Error("offline"));
