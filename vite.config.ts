@@ -10,7 +10,13 @@ declare module "@remix-run/node" {
 }
 
 export default defineConfig({
-  resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
+  resolve: {
+    alias: {
+      "~workflow": fileURLToPath(new URL("./workflow", import.meta.url)),
+      "~trigger": fileURLToPath(new URL("./trigger", import.meta.url)),
+      "~": fileURLToPath(new URL("./app", import.meta.url)),
+    },
+  },
   plugins: [
     tailwindcss(),
     // vitest loads this file too; the Remix plugin only belongs to the app build.

@@ -1,9 +1,9 @@
 import { performance } from "node:perf_hooks";
-import { db } from "../app/.server/db.server";
-import { createApiToken } from "../app/.server/models/api-token.server";
-import { createUser } from "../app/.server/models/user.server";
-import { createWorkflow } from "../app/.server/models/workflow.server";
-import { loader as listRunsLoader } from "../app/routes/api.workflows.$workflowId.runs";
+import { db } from "~/.server/db.server";
+import { createApiToken } from "~/.server/models/api-token.server";
+import { createUser } from "~/.server/models/user.server";
+import { createWorkflow } from "~/.server/models/workflow.server";
+import { loader as listRunsLoader } from "~/routes/api.workflows.$workflowId.runs";
 import { percentile, round } from "./stats";
 
 // The history panel's loader (issue 5, "bench/"): `GET /api/workflows/:id/runs` for a workflow

@@ -29,7 +29,7 @@ async function main() {
     };
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
-    const { db } = await import("../app/.server/db.server");
+    const { db } = await import("~/.server/db.server");
     await db.$disconnect();
     await database.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

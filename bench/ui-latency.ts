@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Graph, GraphEdge, GraphNode } from "../app/lib/graph";
+import type { Graph, GraphEdge, GraphNode } from "~workflow/graph";
 import { freePort, stopEmbeddedDatabaseIn } from "../server/embedded-database";
 import { percentile, round } from "./stats";
 import { startGeminiStub, textReply } from "../test/gemini-stub";

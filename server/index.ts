@@ -2,9 +2,9 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import path from "node:path";
-import { EnvSchema } from "../app/.server/env.server";
+import { EnvSchema } from "~/.server/env.server";
 // Type only: the server reaches the app's code through the Remix build (see backgroundServices).
-import type * as AppEntry from "../app/entry.server";
+import type * as AppEntry from "~/entry.server";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded-database";
 import { migrate } from "./migrate";
 

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
-import type { NodeParams, NodeType } from "../app/lib/nodes/registry";
-import { canEncode, probe, runFfmpeg } from "../workflow/ffmpeg";
+import type { NodeParams, NodeType } from "~workflow/nodes/registry";
+import { canEncode, probe, runFfmpeg } from "~workflow/ffmpeg";
 import {
   type ExecutionContext,
   type LlmSettings,
@@ -11,7 +11,7 @@ import {
   type MediaValue,
   type NodeInputs,
   NodeError,
-} from "../workflow/types";
+} from "~workflow/values";
 
 /** Small media generated with ffmpeg's test sources, in a temporary directory. */
 export interface MediaFixtures {

@@ -1,8 +1,8 @@
 // Helpers for tests that call route modules' loaders and actions directly (route modules are
 // tested from app/.server because every file under app/routes becomes a route).
 import { randomUUID } from "node:crypto";
-import { createSession, hashToken } from "../app/.server/auth.server";
-import { db } from "../app/.server/db.server";
+import { createSession, hashToken } from "~/.server/auth.server";
+import { db } from "~/.server/db.server";
 
 export const TEST_ORIGIN = "http://localhost";
 

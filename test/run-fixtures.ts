@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { db } from "../app/.server/db.server";
-import type { EngineHandle, WorkflowEngine } from "../app/.server/engine/engine.server";
-import { createWorkflow } from "../app/.server/models/workflow.server";
-import type { Graph } from "../app/lib/graph";
+import { db } from "~/.server/db.server";
+import type { EngineHandle, WorkflowEngine } from "~/.server/engine/engine.server";
+import { createWorkflow } from "~/.server/models/workflow.server";
+import type { Graph } from "~workflow/graph";
 
 // Helpers for the tests of runs against the real database: owners, workflows, and an engine
 // double that starts nothing.

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { db } from "../app/.server/db.server";
-import type { Asset, Prisma } from "../app/.server/generated/prisma/client";
-import { createUser } from "../app/.server/models/user.server";
-import { assetUrl } from "../app/lib/assets";
-import type { MediaValue } from "../workflow/types";
+import { db } from "~/.server/db.server";
+import type { Asset, Prisma } from "~/.server/generated/prisma/client";
+import { createUser } from "~/.server/models/user.server";
+import { assetUrl } from "~/lib/assets";
+import type { MediaValue } from "~workflow/values";
 
 // A finished run with media, written straight to the database (no engine): the account's sample
 // workflow as snapshot, the upload node's photo as crop input, a cropped image as crop output,

@@ -1,9 +1,9 @@
 import { runs, tasks } from "@trigger.dev/sdk";
-import { runTag } from "../app/.server/engine/trigger-engine.server";
-import { sleep } from "../workflow/executors/abort";
-import { EXECUTOR_VERSIONS, fingerprint } from "../workflow/fingerprint";
-import type { RunNodeRequest } from "../workflow/port";
-import { NodeError, type NodeOutputs } from "../workflow/types";
+import { runTag } from "~/.server/engine/trigger-engine.server";
+import { sleep } from "~workflow/executors/abort";
+import { EXECUTOR_VERSIONS, fingerprint } from "~workflow/fingerprint";
+import type { RunNodeRequest } from "~workflow/host";
+import { NodeError, type NodeOutputs } from "~workflow/values";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
 import { NodeOutputsSchema, type NodeTaskPayload, type TaskNodeType } from "./node-task";

@@ -7,13 +7,13 @@ import {
   loadRunForExecution,
   planExecution,
   RunNotFoundError,
-} from "../app/.server/engine/run-store.server";
-import { summarizeProblems } from "../app/.server/graph.server";
-import { RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "../app/lib/run-progress";
-import { executeRun } from "../workflow/engine";
-import { executors } from "../workflow/executors";
-import type { RunPort } from "../workflow/port";
-import { createInProcessRunNode } from "../workflow/run-node";
+} from "~/.server/engine/run-store.server";
+import { summarizeProblems } from "~/.server/graph.server";
+import { RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
+import { executeRun } from "~workflow/scheduler";
+import { executors } from "~workflow/executors";
+import type { RunPort } from "~workflow/host";
+import { createInProcessRunNode } from "~workflow/run-node";
 import { type ChildRunApi, type ChildTasks, createChildTasks, triggerDevChildRuns } from "./child-runs";
 import { executionServices } from "./execution-services";
 import { createMetadataWriter } from "./metadata-writer";

@@ -1,6 +1,6 @@
-import { llmSettings } from "../app/.server/llm-settings.server";
-import { createMediaStore } from "../app/.server/media-store.server";
-import type { ExecutionServices } from "../workflow/run-node";
+import { llmSettings } from "~/.server/llm-settings.server";
+import { createMediaStore } from "~/.server/media-store.server";
+import type { ExecutionServices } from "~workflow/run-node";
 
 /** What executors get in a task run: the run owner's files and Gemini settings from the environment. */
 export function executionServices(ownerId: string): ExecutionServices {

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { NODE_DEFINITIONS, type NodeType } from "../app/lib/nodes/registry";
-import { executors } from "../workflow/executors";
-import { createInProcessRunNode } from "../workflow/run-node";
-import { type MediaValue, NodeError, type NodeInputs, type NodeOutputs, type PortValue } from "../workflow/types";
+import { NODE_DEFINITIONS, type NodeType } from "~workflow/nodes/registry";
+import { executors } from "~workflow/executors";
+import { createInProcessRunNode } from "~workflow/run-node";
+import { type MediaValue, NodeError, type NodeInputs, type NodeOutputs, type PortValue } from "~workflow/values";
 import { executionServices } from "./execution-services";
 
 /**

@@ -1,5 +1,5 @@
 import { logger, schemaTask, streams } from "@trigger.dev/sdk";
-import { createTextChunker, LLM_TEXT_STREAM_KEY, type LlmTextChunk } from "../app/lib/llm-text-stream";
+import { createTextChunker, LLM_TEXT_STREAM_KEY, type LlmTextChunk } from "~/lib/llm-text-stream";
 import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed, runNodeTask } from "./node-task";
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { NodeType } from "../app/lib/nodes/registry";
-import { isMediaValue } from "./types";
+import type { NodeType } from "./nodes/registry";
+import { isMediaValue } from "./values";
 
 /**
  * Raise a type's version when its executor starts producing different output for the same

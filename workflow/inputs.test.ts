@@ -7,7 +7,7 @@ import {
   resolveInputs,
 } from "./inputs";
 import { edge, graphOf, llm, media, node } from "./test-support";
-import { NodeError } from "./types";
+import { NodeError } from "./values";
 
 describe("resolveInputs", () => {
   const graph = graphOf(

@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import type { Graph, GraphNode } from "../app/lib/graph";
-import { describeIssue } from "../app/lib/graph-validation";
-import { getNodeDefinition, type AnyNodeDefinition, type NodeParams, type NodeType } from "../app/lib/nodes/registry";
-import type { PortDefinition, PortType } from "../app/lib/nodes/types";
-import { NodeError, type NodeInputs, type NodeOutputs, type PortValue } from "./types";
+import type { Graph, GraphNode } from "./graph";
+import { describeIssue } from "./graph-validation";
+import { getNodeDefinition, type AnyNodeDefinition, type NodeParams, type NodeType } from "./nodes/registry";
+import type { PortDefinition, PortType } from "./nodes/types";
+import { NodeError, type NodeInputs, type NodeOutputs, type PortValue } from "./values";
 
 /** What an execution receives: its inputs as used, and its parameters with connected values merged in. */
 export interface PreparedNode {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleWorkflowGraph } from "../app/lib/sample-workflow";
+import { sampleWorkflowGraph } from "./sample-workflow";
 import { planRun, retryPlan, type PreviousNodeResult } from "./plan";
 import { edge, graphOf, llm, media, node } from "./test-support";
 

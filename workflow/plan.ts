@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { Graph, GraphNode } from "../app/lib/graph";
-import { nodeName, validateGraph, type GraphProblemCode } from "../app/lib/graph-validation";
-import { getNodeDefinition } from "../app/lib/nodes/registry";
-import type { NodeStatus } from "../app/lib/run-progress";
-import type { NodeInputs, NodeOutputs } from "./types";
+import type { Graph, GraphNode } from "./graph";
+import { nodeName, validateGraph, type GraphProblemCode } from "./graph-validation";
+import { getNodeDefinition } from "./nodes/registry";
+import type { NodeStatus } from "./run-progress";
+import type { NodeInputs, NodeOutputs } from "./values";
 
 export const RunScopeSchema = z.enum(["full", "selected", "single"]);
 export type RunScope = z.infer<typeof RunScopeSchema>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PREVIEW_MAX_CHARS } from "../app/lib/run-progress";
+import { PREVIEW_MAX_CHARS } from "./run-progress";
 import { previewOf, textLimitFor, truncateText } from "./progress";
 import { media } from "./test-support";
 

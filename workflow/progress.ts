@@ -1,6 +1,6 @@
-import { getNodeDefinition } from "../app/lib/nodes/registry";
-import { PREVIEW_MAX_CHARS } from "../app/lib/run-progress";
-import { isMediaValue, type NodeOutputs, type PortValue } from "./types";
+import { getNodeDefinition } from "./nodes/registry";
+import { PREVIEW_MAX_CHARS } from "./run-progress";
+import { isMediaValue, type NodeOutputs, type PortValue } from "./values";
 
 /**
  * Serialized bytes that all nodes' previews and errors may take together. With the rest of a

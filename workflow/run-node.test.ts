@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { RunNodeRequest } from "./port";
+import type { RunNodeRequest } from "./host";
 import { createInProcessRunNode } from "./run-node";
 import { media } from "./test-support";
-import type { ExecutionContext, ExecutorMap, LlmSettings, MediaStore } from "./types";
+import type { ExecutionContext, ExecutorMap, LlmSettings, MediaStore } from "./values";
 
 const mediaStore: MediaStore = {
   getAsset: () => Promise.reject(new Error("not used")),

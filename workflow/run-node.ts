@@ -1,6 +1,6 @@
-import type { NodeType } from "../app/lib/nodes/registry";
-import type { RunNodeRequest } from "./port";
-import type { Executor, ExecutorMap, LlmSettings, MediaStore, NodeOutputs } from "./types";
+import type { NodeType } from "./nodes/registry";
+import type { RunNodeRequest } from "./host";
+import type { Executor, ExecutorMap, LlmSettings, MediaStore, NodeOutputs } from "./values";
 
 export interface ExecutionServices {
   media: MediaStore;

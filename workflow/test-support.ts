@@ -1,8 +1,8 @@
-import type { Graph, GraphEdge, GraphNode } from "../app/lib/graph";
-import type { NodeType } from "../app/lib/nodes/registry";
-import type { NodeStatus, RunProgress } from "../app/lib/run-progress";
-import type { NodeRecordUpdate, RunNodeRequest, RunPort } from "./port";
-import type { MediaValue, NodeOutputs } from "./types";
+import type { Graph, GraphEdge, GraphNode } from "./graph";
+import type { NodeType } from "./nodes/registry";
+import type { NodeStatus, RunProgress } from "./run-progress";
+import type { NodeRecordUpdate, RunNodeRequest, RunPort } from "./host";
+import type { MediaValue, NodeOutputs } from "./values";
 
 // Helpers for the workflow core's unit tests: graph builders and a fake port whose executions
 // finish exactly when a test says so.

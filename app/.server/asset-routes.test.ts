@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { action as assetsAction, loader as assetsLoader } from "~/routes/api.assets";
 import { loader as fileLoader } from "~/routes/files.$assetId";
 import { bearerAuth, cookieAuth, createTestUser, respond, TEST_ORIGIN } from "../../test/route-helpers";
-import { runFfmpeg } from "../../workflow/ffmpeg";
+import { runFfmpeg } from "~workflow/ffmpeg";
 import { db } from "./db.server";
 
 // Small limits, so the 413 paths run without megabytes of test data, and a private temporary

@@ -1,4 +1,4 @@
-import { validateGraph, type GraphLimits } from "~/lib/graph-validation";
+import { validateGraph, type GraphLimits } from "~workflow/graph-validation";
 import type { DocumentProblem } from "~/lib/workflow-document";
 import { env } from "./env.server";
 import { MAX_JSON_BODY_BYTES } from "./http.server";

@@ -5,15 +5,15 @@ import path from "node:path";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMediaFixtures, type MediaFixtures } from "../../test/media-fixtures";
-import { probe } from "../../workflow/ffmpeg";
-import { NodeError } from "../../workflow/types";
+import { probe } from "~workflow/ffmpeg";
+import { NodeError } from "~workflow/values";
 import { db } from "./db.server";
 import { createMediaStore } from "./media-store.server";
 import { createAssetFromUpload, getAsset } from "./models/asset.server";
 import { S3Storage } from "./storage/s3-storage.server";
 
 // The real probe, watched: an image saved with its size is not probed.
-vi.mock(import("../../workflow/ffmpeg"), async (importOriginal) => {
+vi.mock(import("~workflow/ffmpeg"), async (importOriginal) => {
   const actual = await importOriginal();
   return { ...actual, probe: vi.fn(actual.probe) };
 });

@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { assetUrl } from "~/lib/assets";
-import { type MediaStore, type MediaValue, NodeError } from "../../workflow/types";
+import { type MediaStore, type MediaValue, NodeError } from "~workflow/values";
 import { db } from "./db.server";
 import type { Asset } from "./generated/prisma/client";
 import { mediaKindOf } from "./media-types.server";

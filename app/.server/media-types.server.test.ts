@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IMAGE_MIME_TYPES } from "~/lib/nodes/upload-image";
-import { VIDEO_MIME_TYPES } from "~/lib/nodes/upload-video";
+import { IMAGE_MIME_TYPES } from "~workflow/nodes/upload-image";
+import { VIDEO_MIME_TYPES } from "~workflow/nodes/upload-video";
 import { createMediaFixtures, type MediaFixtures } from "../../test/media-fixtures";
-import { runFfmpeg } from "../../workflow/ffmpeg";
+import { runFfmpeg } from "~workflow/ffmpeg";
 import { checkMediaType, mediaKindOf, readFileHead, sniffMediaType } from "./media-types.server";
 
 let fixtures: MediaFixtures;

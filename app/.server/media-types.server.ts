@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
-import { IMAGE_MIME_TYPES, type ImageMimeType } from "~/lib/nodes/upload-image";
-import { VIDEO_MIME_TYPES, type VideoMimeType } from "~/lib/nodes/upload-video";
+import { IMAGE_MIME_TYPES, type ImageMimeType } from "~workflow/nodes/upload-image";
+import { VIDEO_MIME_TYPES, type VideoMimeType } from "~workflow/nodes/upload-video";
 
 export type MediaKind = "image" | "video";
 export type MediaMimeType = ImageMimeType | VideoMimeType;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
-import { formatBytes } from "~/lib/format-bytes";
+import { formatBytes } from "~workflow/format-bytes";
 import { apiError } from "./http.server";
 import type { MediaKind } from "./media-types.server";
 import type { UploadLimits } from "./models/asset.server";

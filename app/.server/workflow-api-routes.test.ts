@@ -1,7 +1,7 @@
 // Route modules are tested from here because every file under app/routes becomes a route.
 import { describe, expect, it } from "vitest";
-import type { Graph } from "~/lib/graph";
-import { sampleWorkflowGraph } from "~/lib/sample-workflow";
+import type { Graph } from "~workflow/graph";
+import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import { toWorkflowDocument } from "~/lib/workflow-document";
 import { action as workflowAction, loader as workflowLoader } from "~/routes/api.workflows.$workflowId";
 import { action as duplicateAction } from "~/routes/api.workflows.$workflowId.duplicate";

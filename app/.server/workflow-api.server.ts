@@ -1,4 +1,4 @@
-import type { GraphProblem } from "~/lib/graph-validation";
+import type { GraphProblem } from "~workflow/graph-validation";
 import { summarizeProblems } from "./graph.server";
 import { apiError } from "./http.server";
 

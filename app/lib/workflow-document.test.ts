@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleWorkflowGraph, SAMPLE_WORKFLOW_NAME } from "./sample-workflow";
+import { sampleWorkflowGraph, SAMPLE_WORKFLOW_NAME } from "~workflow/sample-workflow";
 import {
   parseWorkflowDocument,
   toWorkflowDocument,

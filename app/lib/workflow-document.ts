@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { GraphEdgeSchema, GraphNodeSchema, type Graph } from "./graph";
-import { validateGraph, type GraphLimits, type GraphProblem } from "./graph-validation";
+import { GraphEdgeSchema, GraphNodeSchema, type Graph } from "~workflow/graph";
+import { validateGraph, type GraphLimits, type GraphProblem } from "~workflow/graph-validation";
 import { WorkflowNameSchema } from "./workflow-fields";
 
 export const WORKFLOW_DOCUMENT_FORMAT = "weft.workflow";

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { requireApiUserId } from "~/.server/auth.server";
 import { apiError, methodNotAllowed, parseParams } from "~/.server/http.server";
 import { cancelRun, RunIdParamsSchema } from "~/.server/models/run.server";
-import { runNotFoundError } from "~/.server/run-api.server";
+import { runNotFoundError } from "~/.server/run-responses.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return methodNotAllowed(request, ["POST"]);

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUserId } from "~/.server/auth.server";
 import { apiError, parseParams } from "~/.server/http.server";
 import { RunIdParamsSchema } from "~/.server/models/run.server";
-import { runNotFoundError } from "~/.server/run-api.server";
+import { runNotFoundError } from "~/.server/run-responses.server";
 import { runRealtimeAccess } from "~/.server/run-realtime.server";
 
 /**

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs } from "@remix-run/node";
 import { requireApiUserId } from "~/.server/auth.server";
 import { apiError, methodNotAllowed, parseParams } from "~/.server/http.server";
 import { retryRun, RunIdParamsSchema } from "~/.server/models/run.server";
-import { runNotFoundError, startRunResponse } from "~/.server/run-api.server";
+import { runNotFoundError, startRunResponse } from "~/.server/run-responses.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return methodNotAllowed(request, ["POST"]);

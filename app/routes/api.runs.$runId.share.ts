@@ -3,7 +3,7 @@ import { requireApiUserId } from "~/.server/auth.server";
 import { methodNotAllowed, parseParams } from "~/.server/http.server";
 import { RunIdParamsSchema } from "~/.server/models/run.server";
 import { createShareLink, revokeShareLink, shareUrl } from "~/.server/models/share.server";
-import { runNotFoundError } from "~/.server/run-api.server";
+import { runNotFoundError } from "~/.server/run-responses.server";
 
 /**
  * POST makes a share link for the run (201 `{url}`), replacing any earlier one; DELETE revokes

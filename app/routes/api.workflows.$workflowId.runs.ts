@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requireApiUserId } from "~/.server/auth.server";
 import { methodNotAllowed, parseParams, readJsonBody } from "~/.server/http.server";
 import { createRun, decodeRunCursor, listRuns, RunRequestSchema } from "~/.server/models/run.server";
-import { invalidQueryError, startRunResponse } from "~/.server/run-api.server";
+import { invalidQueryError, startRunResponse } from "~/.server/run-responses.server";
 import { workflowNotFoundError } from "~/.server/workflow-api.server";
 import { WorkflowIdParamsSchema } from "~/lib/workflow-fields";
 

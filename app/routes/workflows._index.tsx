@@ -24,7 +24,7 @@ import { AppHeader } from "~/components/app-header";
 import { WorkflowListItem, type WorkflowsActionData } from "~/components/workflow-list-item";
 import { parseWorkflowDocument } from "~/lib/workflow-document";
 import { MAX_WORKFLOW_NAME_LENGTH, WorkflowIdSchema, WorkflowNameSchema } from "~/lib/workflow-fields";
-import { formatBytes } from "~/lib/format-bytes";
+import { formatBytes } from "~workflow/format-bytes";
 
 export const meta: MetaFunction = () => [{ title: "Workflows · Weft" }];
 

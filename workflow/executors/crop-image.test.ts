@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { cropImageNode } from "../../app/lib/nodes/crop-image";
+import { cropImageNode } from "../nodes/crop-image";
 import {
   createMediaFixtures,
   createTestMediaStore,
@@ -10,7 +10,7 @@ import {
   type TestMediaStore,
 } from "../../test/media-fixtures";
 import { probe, runFfmpeg } from "../ffmpeg";
-import type { MediaValue, NodeOutputs } from "../types";
+import type { MediaValue, NodeOutputs } from "../values";
 import { cropImage, cropRectangle } from "./crop-image";
 import { isMediaValue } from "./media-input";
 

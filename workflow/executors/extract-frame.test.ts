@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { extractFrameNode } from "../../app/lib/nodes/extract-frame";
+import { extractFrameNode } from "../nodes/extract-frame";
 import {
   createMediaFixtures,
   createTestMediaStore,
@@ -9,7 +9,7 @@ import {
   type TestMediaStore,
 } from "../../test/media-fixtures";
 import { probe, runFfmpeg } from "../ffmpeg";
-import type { MediaValue } from "../types";
+import type { MediaValue } from "../values";
 import { extractFrame, formatSeconds } from "./extract-frame";
 import { isMediaValue } from "./media-input";
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { parseTimestamp, type Timestamp } from "../../app/lib/nodes/extract-frame";
+import { parseTimestamp, type Timestamp } from "../nodes/extract-frame";
 import { ffmpegCommand, type MediaProbe, probe, runFfmpeg } from "../ffmpeg";
-import { type Executor, NodeError } from "../types";
+import { type Executor, NodeError } from "../values";
 import { knownTiming, requireMedia } from "./media-input";
 import { readPngSize } from "./png-size";
 import { withTempDir } from "./temp-dir";

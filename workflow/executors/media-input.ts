@@ -1,4 +1,4 @@
-import { type MediaValue, type NodeInputs, type PortValue, NodeError } from "../types";
+import { type MediaValue, type NodeInputs, type PortValue, NodeError } from "../values";
 
 export function isMediaValue(value: PortValue | PortValue[] | undefined): value is MediaValue {
   return typeof value === "object" && !Array.isArray(value) && typeof value.assetId === "string";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runLlmNode } from "../../app/lib/nodes/run-llm";
+import { runLlmNode } from "../nodes/run-llm";
 import {
   type GeminiStub,
   type GeminiStubReply,
@@ -21,7 +21,7 @@ import {
   type MediaFixtures,
   type TestMediaStore,
 } from "../../test/media-fixtures";
-import type { LlmSettings, NodeInputs } from "../types";
+import type { LlmSettings, NodeInputs } from "../values";
 import { createRunLlm } from "./run-llm";
 
 let stub: GeminiStub;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ApiError, FinishReason, GoogleGenAI, type GenerateContentParameters, type Part } from "@google/genai";
 import { z } from "zod";
 import { ffmpegCommand, runFfmpeg } from "../ffmpeg";
-import { type Executor, type MediaStore, NodeError, type NodeInputs } from "../types";
+import { type Executor, type MediaStore, NodeError, type NodeInputs } from "../values";
 import { abortError, sleep, throwIfAborted } from "./abort";
 import { isMediaValue } from "./media-input";
 import { withTempDir } from "./temp-dir";

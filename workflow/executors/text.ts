@@ -1,3 +1,3 @@
-import type { Executor } from "../types";
+import type { Executor } from "../values";
 
 export const text: Executor<"text"> = async ({ params }) => ({ text: params.text });

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { cancelRun, createRun, type StartRunResult } from "~/.server/models/run.server";
 import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
-import { executors as realExecutors } from "../../../workflow/executors";
-import { edge, graphOf, llm, node } from "../../../workflow/test-support";
-import type { Executor, ExecutorMap } from "../../../workflow/types";
+import { executors as realExecutors } from "~workflow/executors";
+import { edge, graphOf, llm, node } from "~workflow/test-support";
+import type { Executor, ExecutorMap } from "~workflow/values";
 import { createEmbeddedEngine, type EmbeddedEngine } from "./embedded-engine.server";
 import { RunEvents } from "./run-events.server";
 

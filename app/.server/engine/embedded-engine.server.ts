@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { summarizeProblems } from "~/.server/graph.server";
 import { createMediaStore } from "~/.server/media-store.server";
-import type { RunProgress } from "~/lib/run-progress";
-import { executeRun } from "../../../workflow/engine";
-import { executors as defaultExecutors } from "../../../workflow/executors";
-import type { RunPort } from "../../../workflow/port";
-import { createInProcessRunNode } from "../../../workflow/run-node";
-import type { ExecutorMap, LlmSettings, MediaStore } from "../../../workflow/types";
+import type { RunProgress } from "~workflow/run-progress";
+import { executeRun } from "~workflow/scheduler";
+import { executors as defaultExecutors } from "~workflow/executors";
+import type { RunPort } from "~workflow/host";
+import { createInProcessRunNode } from "~workflow/run-node";
+import type { ExecutorMap, LlmSettings, MediaStore } from "~workflow/values";
 import { createAccessToken } from "./access-token.server";
 import type { EngineHandle, WorkflowEngine } from "./engine.server";
 import { createTextChunker } from "~/lib/llm-text-stream";

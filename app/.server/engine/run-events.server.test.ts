@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { RunProgress } from "~/lib/run-progress";
+import type { RunProgress } from "~workflow/run-progress";
 import { RunEvents } from "./run-events.server";
 
 function progress(status: RunProgress["status"]): RunProgress {

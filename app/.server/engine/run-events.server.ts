@@ -1,5 +1,5 @@
 import type { LlmTextChunk } from "~/lib/llm-text-stream";
-import { FINISHED_RUN_STATUSES, type RunProgress } from "~/lib/run-progress";
+import { FINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
 
 /** The latest state of one embedded run as watchers see it. */
 export interface RunSnapshot {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { createRun } from "~/.server/models/run.server";
-import type { RunProgress } from "~/lib/run-progress";
+import type { RunProgress } from "~workflow/run-progress";
 import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
-import { edge, graphOf, llm, media, node } from "../../../workflow/test-support";
+import { edge, graphOf, llm, media, node } from "~workflow/test-support";
 import {
   createRunStore,
   endRunWithoutEngine,

@@ -1,10 +1,10 @@
 import { db } from "~/.server/db.server";
 import { Prisma, type NodeStatus, type RunEngine, type RunStatus } from "~/.server/generated/prisma/client";
-import { GraphSchema, type Graph } from "~/lib/graph";
-import { FINISHED_RUN_STATUSES, type RunProgress } from "~/lib/run-progress";
-import { retryPlan, type PlanResult, type PreviousNodeResult, type ReusedNode, type RunPlan } from "../../../workflow/plan";
-import type { NodeRecordUpdate, RunPort } from "../../../workflow/port";
-import type { NodeInputs, NodeOutputs } from "../../../workflow/types";
+import { GraphSchema, type Graph } from "~workflow/graph";
+import { FINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
+import { retryPlan, type PlanResult, type PreviousNodeResult, type ReusedNode, type RunPlan } from "~workflow/plan";
+import type { NodeRecordUpdate, RunPort } from "~workflow/host";
+import type { NodeInputs, NodeOutputs } from "~workflow/values";
 
 // The database side of a run, shared by both modes: the embedded engine and the Trigger.dev
 // orchestrator task record node transitions and run status through the same functions, and plan

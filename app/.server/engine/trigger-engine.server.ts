@@ -1,7 +1,7 @@
 import { auth, runs, tasks } from "@trigger.dev/sdk";
 import { env } from "~/.server/env.server";
 // Type only: the app triggers the task by id and never loads task code.
-import type { executeWorkflow } from "../../../trigger/execute-workflow";
+import type { executeWorkflow } from "~trigger/execute-workflow";
 import type { EngineHandle, WorkflowEngine } from "./engine.server";
 import { endRunWithoutEngine } from "./run-store.server";
 

@@ -7,9 +7,9 @@ import type { Asset, Prisma } from "~/.server/generated/prisma/client";
 import { checkMediaType, readFileHead, type MediaKind } from "~/.server/media-types.server";
 import { type BlobStorage, contentKey, getStorage } from "~/.server/storage/storage.server";
 import { assetUrl, type AssetSummary } from "~/lib/assets";
-import { formatBytes } from "~/lib/format-bytes";
-import { probe } from "../../../workflow/ffmpeg";
-import { NodeError } from "../../../workflow/types";
+import { formatBytes } from "~workflow/format-bytes";
+import { probe } from "~workflow/ffmpeg";
+import { NodeError } from "~workflow/values";
 
 /** The largest file accepted per kind, in bytes. */
 export interface UploadLimits {

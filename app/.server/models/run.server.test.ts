@@ -3,7 +3,7 @@ import { db } from "~/.server/db.server";
 import { createRunStore } from "~/.server/engine/run-store.server";
 import type { WorkflowEngine } from "~/.server/engine/engine.server";
 import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
-import { edge, graphOf, llm, node } from "../../../workflow/test-support";
+import { edge, graphOf, llm, node } from "~workflow/test-support";
 import {
   cancelRun,
   createRun,

@@ -13,8 +13,8 @@ import {
   type NodeExecutionRecord,
 } from "~/.server/engine/run-store.server";
 import type { RunScope, RunStatus } from "~/.server/generated/prisma/client";
-import { GraphSchema, type Graph } from "~/lib/graph";
-import { planRun, retryPlan, type PlanProblem, type PreviousNodeResult, type RunPlan } from "../../../workflow/plan";
+import { GraphSchema, type Graph } from "~workflow/graph";
+import { planRun, retryPlan, type PlanProblem, type PreviousNodeResult, type RunPlan } from "~workflow/plan";
 import { getWorkflow } from "./workflow.server";
 
 // Runs belong to their owner: every function takes the owner's id and filters by it, so another

@@ -3,7 +3,7 @@ import { mediaOf, createRunWithMedia, PRODUCT_DETAILS } from "../../../test/shar
 import { createTestUser } from "../../../test/route-helpers";
 import { hashToken } from "../auth.server";
 import { db } from "../db.server";
-import { sampleWorkflowGraph } from "~/lib/sample-workflow";
+import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import {
   createShareLink,
   getRunView,

@@ -3,10 +3,10 @@ import { hashToken, randomToken } from "~/.server/auth.server";
 import { db } from "~/.server/db.server";
 import { runRealtimeAccess } from "~/.server/run-realtime.server";
 import { assetUrl } from "~/lib/assets";
-import { GraphSchema, type Graph } from "~/lib/graph";
-import { getNodeDefinition } from "~/lib/nodes/registry";
-import { FINISHED_RUN_STATUSES, type RunStatus } from "~/lib/run-progress";
-import { isMediaValue, type NodeInputs, type NodeOutputs, type PortValue } from "../../../workflow/types";
+import { GraphSchema, type Graph } from "~workflow/graph";
+import { getNodeDefinition } from "~workflow/nodes/registry";
+import { FINISHED_RUN_STATUSES, type RunStatus } from "~workflow/run-progress";
+import { isMediaValue, type NodeInputs, type NodeOutputs, type PortValue } from "~workflow/values";
 import { getRunForOwner, type RunDetail } from "./run.server";
 
 // A run's page, for its owner (/runs/:runId) and for whoever holds its share link

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { getStorage } from "~/.server/storage/storage.server";
-import { SAMPLE_WORKFLOW_NAME, sampleWorkflowGraph } from "~/lib/sample-workflow";
+import { SAMPLE_WORKFLOW_NAME, sampleWorkflowGraph } from "~workflow/sample-workflow";
 import { createUser, verifyLogin } from "./user.server";
 
 const uniqueEmail = () => `user-${randomUUID()}@example.com`;

@@ -4,7 +4,7 @@ import { Prisma } from "~/.server/generated/prisma/client";
 import { recordAsset } from "~/.server/models/asset.server";
 import { storeSampleMedia } from "~/.server/sample-assets.server";
 import { normalizeEmail } from "~/lib/account";
-import { SAMPLE_WORKFLOW_NAME, sampleWorkflowGraph } from "~/lib/sample-workflow";
+import { SAMPLE_WORKFLOW_NAME, sampleWorkflowGraph } from "~workflow/sample-workflow";
 
 /** What the app may know about a user; the password hash never leaves this module. */
 const PUBLIC_USER = { id: true, email: true, createdAt: true } as const;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
-import type { Graph } from "~/lib/graph";
-import { sampleWorkflowGraph } from "~/lib/sample-workflow";
+import type { Graph } from "~workflow/graph";
+import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import {
   createWorkflow,
   deleteWorkflow,

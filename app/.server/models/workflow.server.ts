@@ -1,5 +1,5 @@
 import { db, type Prisma } from "~/.server/db.server";
-import { GraphSchema, type Graph } from "~/lib/graph";
+import { GraphSchema, type Graph } from "~workflow/graph";
 import { MAX_WORKFLOW_NAME_LENGTH } from "~/lib/workflow-fields";
 
 // Every function takes the owner's id and filters by it, so another user's workflow id behaves

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PREVIEW_MAX_CHARS, RunProgressSchema } from "~/lib/run-progress";
+import { PREVIEW_MAX_CHARS, RunProgressSchema } from "~workflow/run-progress";
 import { progressFromRecords, type NodeRecord } from "./progress-from-records.server";
 
 const T0 = new Date("2026-11-27T10:00:00.000Z");

@@ -1,5 +1,5 @@
-import { FINISHED_RUN_STATUSES, type NodeProgress, type RunProgress, type RunStatus } from "~/lib/run-progress";
-import { previewOf, textLimitFor, truncateText } from "../../../workflow/progress";
+import { FINISHED_RUN_STATUSES, type NodeProgress, type RunProgress, type RunStatus } from "~workflow/run-progress";
+import { previewOf, textLimitFor, truncateText } from "~workflow/progress";
 import type { NodeExecutionRecord } from "../engine/run-store.server";
 
 /** The WorkflowRun columns a progress is made from. */

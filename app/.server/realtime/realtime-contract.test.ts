@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LLM_TEXT_STREAM_KEY, type LlmTextChunk } from "~/lib/llm-text-stream";
 import { loader as runLoader } from "~/routes/realtime.v1.runs.$runId";
 import { loader as streamLoader } from "~/routes/realtime.v1.streams.$runId.$streamKey";
-import { readRunProgress } from "~/lib/run-progress";
+import { readRunProgress } from "~workflow/run-progress";
 import { createAccessToken } from "../engine/access-token.server";
 import { runEvents } from "../engine/run-events.server";
 import { createTestRun, progressSteps } from "./test-support";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
-import { readRunProgress, type RunProgress } from "~/lib/run-progress";
+import { readRunProgress, type RunProgress } from "~workflow/run-progress";
 import { createAccessToken } from "../engine/access-token.server";
 import { RunEvents } from "../engine/run-events.server";
 import { runFeedResponse, type RunFeedOptions } from "./run-feed.server";

@@ -1,6 +1,6 @@
 import { db } from "~/.server/db.server";
 import { apiError, describeIssues } from "~/.server/http.server";
-import { FINISHED_RUN_STATUSES, type RunProgress } from "~/lib/run-progress";
+import { FINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
 import { runEvents, type RunEvents } from "../engine/run-events.server";
 import { NODE_EXECUTION_FIELDS, toNodeExecutionRecord } from "../engine/run-store.server";
 import { authorizeRunRequest } from "./authorize.server";

@@ -1,6 +1,6 @@
 import { SubscribeRunRawShape } from "@trigger.dev/core/v3";
 import { describe, expect, it } from "vitest";
-import { readRunProgress, type RunProgress, type RunStatus } from "~/lib/run-progress";
+import { readRunProgress, type RunProgress, type RunStatus } from "~workflow/run-progress";
 import { clientPosition, runShapeRow, shapeHeaders, shapeMessages, ShapeQuerySchema } from "./run-shape.server";
 
 const CREATED_AT = new Date("2026-11-27T10:00:00.000Z");

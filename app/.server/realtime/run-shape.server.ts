@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LLM_TEXT_STREAM_KEY } from "~/lib/llm-text-stream";
-import { FINISHED_RUN_STATUSES, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~/lib/run-progress";
+import { FINISHED_RUN_STATUSES, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
 
 // The part of Trigger.dev's realtime run feed that the pinned @trigger.dev/react-hooks reads
 // (ADR 007): an Electric "shape" of one TaskRun row, read with long polls. Everything here is

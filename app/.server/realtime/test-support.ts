@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { db } from "~/.server/db.server";
 import type { NodeStatus, RunStatus } from "~/.server/generated/prisma/client";
-import type { NodeProgress, RunProgress } from "~/lib/run-progress";
+import type { NodeProgress, RunProgress } from "~workflow/run-progress";
 
 // Fixtures for the realtime tests: a persisted run with an engine run id, and progress objects
 // shaped like the ones the engine publishes.

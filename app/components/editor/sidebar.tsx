@@ -2,7 +2,7 @@ import { useState } from "react";
 import { NODE_DRAG_TYPE } from "~/components/flow/flow-canvas";
 import { PortLegend } from "~/components/flow/port-legend";
 import { CATEGORY_COLORS } from "~/components/flow/port-styles";
-import { NODE_DEFINITIONS, NODE_TYPES, type NodeType } from "~/lib/nodes/registry";
+import { NODE_DEFINITIONS, NODE_TYPES, type NodeType } from "~workflow/nodes/registry";
 
 /** The node palette: click a node to add it in the middle of the view, or drag it onto the canvas. */
 export function Sidebar({ onAdd }: { onAdd: (type: NodeType) => void }) {

@@ -1,5 +1,5 @@
 import { Background, BackgroundVariant, Controls, MiniMap, type Node } from "@xyflow/react";
-import { getNodeDefinition } from "~/lib/nodes/registry";
+import { getNodeDefinition } from "~workflow/nodes/registry";
 import { CATEGORY_COLORS } from "./port-styles";
 
 /** A node's colour on the minimap: its category's, or grey for a type the registry does not know. */

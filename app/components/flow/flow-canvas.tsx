@@ -11,8 +11,8 @@ import {
 import { useCallback, useEffect, useState, type DragEvent, type RefObject } from "react";
 import { useEditor, useEditorActions, useEditorStoreApi } from "~/components/editor/editor-store-context";
 import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
-import { isValidConnection } from "~/lib/graph-validation";
-import { isNodeType } from "~/lib/nodes/registry";
+import { isValidConnection } from "~workflow/graph-validation";
+import { isNodeType } from "~workflow/nodes/registry";
 import { CanvasChrome } from "./canvas-chrome";
 import { edgeTypes } from "./flow-edge";
 import { nodeTypes } from "./node-types";

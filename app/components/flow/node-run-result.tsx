@@ -1,6 +1,6 @@
 import { ExpandableText } from "~/components/runs/expandable-text";
 import { ImageThumbnail } from "~/components/runs/lightbox";
-import type { NodeType } from "~/lib/nodes/registry";
+import type { NodeType } from "~workflow/nodes/registry";
 import { nodeResultDisplay, type NodeRunView } from "~/lib/runs/node-run-view";
 import { formatDuration, NODE_STATUS_LABELS } from "~/lib/runs/run-labels";
 

@@ -5,8 +5,8 @@ import { useEditor, useEditorActions } from "~/components/editor/editor-store-co
 import type { EditorNodeData } from "~/lib/editor/graph-conversion";
 import { feedingNodeNames } from "~/lib/editor/graph-editing";
 import { fieldText, numberFieldValue, paramErrors } from "~/lib/editor/param-values";
-import { getNodeDefinition, type NodeType } from "~/lib/nodes/registry";
-import type { PortDefinition } from "~/lib/nodes/types";
+import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
+import type { PortDefinition } from "~workflow/nodes/types";
 import { NodeMenu } from "./node-menu";
 import { NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
 import { CATEGORY_COLORS, PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";

@@ -1,7 +1,7 @@
 import type { NodeProps } from "@xyflow/react";
 import type { ComponentType } from "react";
 import type { EditorNode } from "~/lib/editor/graph-conversion";
-import type { NodeType } from "~/lib/nodes/registry";
+import type { NodeType } from "~workflow/nodes/registry";
 import { CropImageNode } from "./crop-image-node";
 import { ExtractFrameNode } from "./extract-frame-node";
 import { RunLlmNode } from "./run-llm-node";

@@ -1,4 +1,4 @@
-import { PortTypeSchema } from "~/lib/nodes/types";
+import { PortTypeSchema } from "~workflow/nodes/types";
 import { PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";
 
 /** What the handle colours mean (each handle's tooltip says it too). */

@@ -1,4 +1,4 @@
-import type { NodeCategory, PortType } from "~/lib/nodes/types";
+import type { NodeCategory, PortType } from "~workflow/nodes/types";
 
 /** One colour per port type, shared by handles, the legend and the minimap. */
 export const PORT_COLORS: Record<PortType, string> = {

@@ -3,7 +3,7 @@ import { useId } from "react";
 import { useEditorActions } from "~/components/editor/editor-store-context";
 import type { EditorNode } from "~/lib/editor/graph-conversion";
 import { paramErrors } from "~/lib/editor/param-values";
-import { GEMINI_MODELS } from "~/lib/nodes/run-llm";
+import { GEMINI_MODELS } from "~workflow/nodes/run-llm";
 import { FieldError, fieldClassFor, NodeShell } from "./node-shell";
 import { useReadOnlyCanvas } from "./run-overlay";
 

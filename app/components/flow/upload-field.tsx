@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type DragEvent } from "react";
 import { useEditorActions } from "~/components/editor/editor-store-context";
 import { uploadAsset } from "~/lib/editor/upload-asset";
-import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "~/lib/nodes/upload-image";
-import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "~/lib/nodes/upload-video";
+import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "~workflow/nodes/upload-image";
+import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "~workflow/nodes/upload-video";
 import { useAssetUrl, useReadOnlyCanvas } from "./run-overlay";
 
 const KINDS = {

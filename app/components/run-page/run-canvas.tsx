@@ -7,7 +7,7 @@ import { nodeTypes } from "~/components/flow/node-types";
 import { RunOverlayProvider, type NodeRunView } from "~/components/flow/run-overlay";
 import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
 import { createEditorStore } from "~/lib/editor/store";
-import type { Graph } from "~/lib/graph";
+import type { Graph } from "~workflow/graph";
 
 const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1 };
 /** Edges flow into the nodes running now (flow-edge.tsx); the rest stay still. */

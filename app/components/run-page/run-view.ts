@@ -1,7 +1,7 @@
 import type { NodeRunView } from "~/components/flow/run-overlay";
-import type { Graph } from "~/lib/graph";
-import { getNodeDefinition } from "~/lib/nodes/registry";
-import type { RealtimeAccess, RunDetail } from "~/lib/runs/run-api";
+import type { Graph } from "~workflow/graph";
+import { getNodeDefinition } from "~workflow/nodes/registry";
+import type { RealtimeAccess, RunDetail } from "~/lib/runs/run-schemas";
 
 /**
  * What the run page shows, as its loaders hand it over: the owner's page and the share page

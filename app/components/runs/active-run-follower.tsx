@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { NodeTexts } from "~/lib/llm-text-stream";
-import type { RunProgress } from "~/lib/run-progress";
+import type { RunProgress } from "~workflow/run-progress";
 import { tokenRenewalDelayMs } from "~/lib/runs/access-token";
 import { coalesce } from "~/lib/runs/coalesce";
 import { endedNodeCount } from "~/lib/runs/node-run-view";

@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
-import { getNodeDefinition } from "~/lib/nodes/registry";
-import type { PortDefinition } from "~/lib/nodes/types";
+import { getNodeDefinition } from "~workflow/nodes/registry";
+import type { PortDefinition } from "~workflow/nodes/types";
 import type { NodeRunView } from "~/lib/runs/node-run-view";
 import { displayValue } from "~/lib/runs/port-values";
-import type { NodeExecution } from "~/lib/runs/run-api";
+import type { NodeExecution } from "~/lib/runs/run-schemas";
 import { formatDuration } from "~/lib/runs/run-labels";
 import { RunValue } from "./run-value";
 import { NodeStatusBadge } from "./status-badge";

@@ -2,8 +2,8 @@ import type { AnyTask } from "@trigger.dev/core/v3";
 import { useRealtimeRunWithStreams } from "@trigger.dev/react-hooks";
 import { useEffect, useLayoutEffect, useState } from "react";
 import { createTextFold, LLM_TEXT_STREAM_KEY, type NodeTexts, type RunStreams } from "~/lib/llm-text-stream";
-import { readRunProgress, type RunProgress } from "~/lib/run-progress";
-import type { RealtimeAccess } from "~/lib/runs/run-api";
+import { readRunProgress, type RunProgress } from "~workflow/run-progress";
+import type { RealtimeAccess } from "~/lib/runs/run-schemas";
 
 /** Wait before asking for the feed again after it failed (the server restarting, say). */
 const FEED_RETRY_MS = 2_000;

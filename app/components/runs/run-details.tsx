@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import { nodeRunViews } from "~/lib/runs/node-run-view";
-import type { RunSummary } from "~/lib/runs/run-api";
+import type { RunSummary } from "~/lib/runs/run-schemas";
 import { canRetry, isUnfinishedRun } from "~/lib/runs/run-labels";
 import { isRunBusy } from "~/lib/runs/runs-store";
 import { NodeDetailsList } from "./node-details";

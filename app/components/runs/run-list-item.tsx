@@ -1,5 +1,5 @@
 import { memo, useId, useState } from "react";
-import type { RunSummary } from "~/lib/runs/run-api";
+import type { RunSummary } from "~/lib/runs/run-schemas";
 import { formatDuration, formatRunTime, runDuration, scopeLabel } from "~/lib/runs/run-labels";
 import { RunDetails } from "./run-details";
 import { RunStatusBadge } from "./status-badge";

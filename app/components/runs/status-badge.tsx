@@ -1,4 +1,4 @@
-import type { NodeStatus, RunStatus } from "~/lib/run-progress";
+import type { NodeStatus, RunStatus } from "~workflow/run-progress";
 import { NODE_STATUS_LABELS, NODE_STATUS_TONES, RUN_STATUS_LABELS, RUN_STATUS_TONES, type StatusTone } from "~/lib/runs/run-labels";
 
 const TONE_CLASSES: Record<StatusTone, string> = {

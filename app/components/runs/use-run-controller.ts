@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import type { EditorStore } from "~/lib/editor/store";
-import type { RunScope, RunsPage, RunDetail } from "~/lib/runs/run-api";
+import type { RunScope, RunsPage, RunDetail } from "~/lib/runs/run-schemas";
 import { cancelRun, fetchRunDetail, fetchRunsPage, retryRun, startRun, type ApiResult } from "~/lib/runs/run-requests";
 import { isRunBusy, type RunsStore } from "~/lib/runs/runs-store";
 

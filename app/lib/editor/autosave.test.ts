@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Graph } from "~/lib/graph";
-import { sampleWorkflowGraph } from "~/lib/sample-workflow";
+import type { Graph } from "~workflow/graph";
+import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import { createAutosave } from "./autosave";
 import { toGraph } from "./graph-conversion";
 import { createEditorStore } from "./store";

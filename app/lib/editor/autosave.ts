@@ -1,4 +1,4 @@
-import { validateGraph } from "~/lib/graph-validation";
+import { validateGraph } from "~workflow/graph-validation";
 import { toGraph } from "./graph-conversion";
 import type { EditorState, EditorStore } from "./store";
 

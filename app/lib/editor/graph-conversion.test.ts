@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleWorkflowGraph } from "~/lib/sample-workflow";
+import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import { edgeId, toEditorEdges, toEditorNodes, toGraph, type EditorNode } from "./graph-conversion";
 
 describe("graph ↔ React Flow conversion", () => {

@@ -1,6 +1,6 @@
 import type { Edge, Node } from "@xyflow/react";
-import type { Graph, GraphEdge, GraphNode } from "~/lib/graph";
-import { isNodeType, type NodeType } from "~/lib/nodes/registry";
+import type { Graph, GraphEdge, GraphNode } from "~workflow/graph";
+import { isNodeType, type NodeType } from "~workflow/nodes/registry";
 
 /**
  * A node's parameters as the person typed them. Usually they match the node type's params

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleWorkflowGraph } from "~/lib/sample-workflow";
+import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import { toEditorEdges, toEditorNodes } from "./graph-conversion";
 import { feedingNodeNames, freePosition, nextNodeId, pastedElements } from "./graph-editing";
 

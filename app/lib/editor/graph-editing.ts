@@ -1,6 +1,6 @@
 import type { XYPosition } from "@xyflow/react";
-import type { Graph } from "~/lib/graph";
-import { getNodeDefinition, type NodeType } from "~/lib/nodes/registry";
+import type { Graph } from "~workflow/graph";
+import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
 import { edgeId, toGraph, type EditorEdge, type EditorNode } from "./graph-conversion";
 
 /** Copied nodes and the edges between them, in the saved graph's form so they can be pasted anywhere. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleWorkflowGraph } from "~/lib/sample-workflow";
+import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import { toWorkflowDocument } from "~/lib/workflow-document";
 import { readWorkflowFile } from "./import-file";
 

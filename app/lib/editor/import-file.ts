@@ -1,4 +1,4 @@
-import type { Graph } from "~/lib/graph";
+import type { Graph } from "~workflow/graph";
 import { parseWorkflowDocument } from "~/lib/workflow-document";
 
 export type ImportFileResult = { ok: true; graph: Graph } | { ok: false; problems: string[] };

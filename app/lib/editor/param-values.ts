@@ -1,5 +1,5 @@
-import { describeIssue } from "~/lib/graph-validation";
-import { getNodeDefinition, type NodeType } from "~/lib/nodes/registry";
+import { describeIssue } from "~workflow/graph-validation";
+import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
 import type { EditorNodeData } from "./graph-conversion";
 
 /**

@@ -1,7 +1,7 @@
 import type { NodeChange } from "@xyflow/react";
 import { describe, expect, it } from "vitest";
-import { sampleWorkflowGraph } from "~/lib/sample-workflow";
-import type { Graph } from "~/lib/graph";
+import { sampleWorkflowGraph } from "~workflow/sample-workflow";
+import type { Graph } from "~workflow/graph";
 import { toGraph, type EditorNode } from "./graph-conversion";
 import { createEditorStore } from "./store";
 

@@ -7,9 +7,9 @@ import {
   type XYPosition,
 } from "@xyflow/react";
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { Graph } from "~/lib/graph";
-import { isValidConnection } from "~/lib/graph-validation";
-import { defaultParams, type NodeType } from "~/lib/nodes/registry";
+import type { Graph } from "~workflow/graph";
+import { isValidConnection } from "~workflow/graph-validation";
+import { defaultParams, type NodeType } from "~workflow/nodes/registry";
 import {
   edgeId,
   toEditorEdges,

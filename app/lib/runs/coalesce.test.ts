@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { deferred, settle, type Deferred } from "../../../workflow/test-support";
+import { deferred, settle, type Deferred } from "~workflow/test-support";
 import { coalesce } from "./coalesce";
 
 /** A coalesced loader whose calls each wait until the test settles them. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { NodeProgress, RunProgress } from "~/lib/run-progress";
-import type { RunDetail, NodeExecution } from "./run-api";
+import type { NodeProgress, RunProgress } from "~workflow/run-progress";
+import type { RunDetail, NodeExecution } from "./run-schemas";
 import { endedNodeCount, keepUnchangedViews, nodeResultDisplay, nodeRunViews, type NodeRunView } from "./node-run-view";
 
 const image = { kind: "image" as const, assetId: "a1", url: "/files/a1", mime: "image/png", sha256: "00" };

@@ -1,10 +1,10 @@
 import type { NodeTexts } from "~/lib/llm-text-stream";
-import { getNodeDefinition } from "~/lib/nodes/registry";
-import type { NodeStatus, RunProgress } from "~/lib/run-progress";
-import type { RunDetail } from "./run-api";
+import { getNodeDefinition } from "~workflow/nodes/registry";
+import type { NodeStatus, RunProgress } from "~workflow/run-progress";
+import type { RunDetail } from "./run-schemas";
 import { isUnfinishedRun } from "./run-labels";
 import { displayValue } from "./port-values";
-import type { NodeOutputs } from "../../../workflow/types";
+import type { NodeOutputs } from "~workflow/values";
 
 /** What a node shows of a run: its live status while it runs, its outputs once it has them. */
 export interface NodeRunView {

@@ -1,4 +1,4 @@
-import { isMediaValue } from "../../../workflow/types";
+import { isMediaValue } from "~workflow/values";
 
 /** A recorded input or output, as the history and the nodes show it. */
 export type DisplayValue =

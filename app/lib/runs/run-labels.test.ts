@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunStatus } from "~/lib/run-progress";
+import type { RunStatus } from "~workflow/run-progress";
 import { canRetry, formatDuration, formatRunTime, isUnfinishedRun, runDuration, scopeLabel } from "./run-labels";
 
 describe("scopeLabel", () => {

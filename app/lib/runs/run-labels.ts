@@ -1,5 +1,5 @@
-import { FINISHED_RUN_STATUSES, type NodeStatus, type RunStatus } from "~/lib/run-progress";
-import type { RunSummary } from "./run-api";
+import { FINISHED_RUN_STATUSES, type NodeStatus, type RunStatus } from "~workflow/run-progress";
+import type { RunSummary } from "./run-schemas";
 
 // The words and numbers the editor shows for runs, in one place so the history, the node
 // overlay and the run page say the same thing.

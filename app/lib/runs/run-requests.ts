@@ -10,7 +10,7 @@ import {
   type RunScope,
   type RunsPage,
   type StartedRun,
-} from "./run-api";
+} from "./run-schemas";
 
 // The browser's calls to the run API. Each answers with the parsed body or a message a person
 // can act on; none throws, so callers only choose where to show the message.

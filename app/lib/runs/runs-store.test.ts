@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunProgress } from "~/lib/run-progress";
-import type { RunDetail, RunSummary } from "./run-api";
+import type { RunProgress } from "~workflow/run-progress";
+import type { RunDetail, RunSummary } from "./run-schemas";
 import { activeRunStatus, createRunsStore, isRunBusy, mergeRuns, runToResume } from "./runs-store";
 
 function summary(id: string, createdAt: string, fields: Partial<RunSummary> = {}): RunSummary {

@@ -1,8 +1,8 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { NodeTexts } from "~/lib/llm-text-stream";
-import type { RunProgress, RunStatus } from "~/lib/run-progress";
+import type { RunProgress, RunStatus } from "~workflow/run-progress";
 import { isUnfinishedRun } from "./run-labels";
-import type { RealtimeAccess, RunDetail, RunScope, RunsPage, RunSummary, StartedRun } from "./run-api";
+import type { RealtimeAccess, RunDetail, RunScope, RunsPage, RunSummary, StartedRun } from "./run-schemas";
 
 /**
  * The run the editor follows live and lays over the canvas: the one last started here (or found

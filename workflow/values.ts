@@ -1,4 +1,4 @@
-import type { NodeParams, NodeType } from "../app/lib/nodes/registry";
+import type { NodeParams, NodeType } from "./nodes/registry";
 
 /** A file produced or uploaded in Weft, referenced by its asset id; bytes live in storage. */
 export interface MediaValue {

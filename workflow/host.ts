@@ -1,6 +1,6 @@
-import type { NodeParams, NodeType } from "../app/lib/nodes/registry";
-import type { NodeStatus, RunProgress } from "../app/lib/run-progress";
-import type { NodeInputs, NodeOutputs } from "./types";
+import type { NodeParams, NodeType } from "./nodes/registry";
+import type { NodeStatus, RunProgress } from "./run-progress";
+import type { NodeInputs, NodeOutputs } from "./values";
 
 export interface RunNodeRequest {
   runId: string;

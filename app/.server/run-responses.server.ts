@@ -1,6 +1,6 @@
 import { json } from "@remix-run/node";
 import type { z } from "zod";
-import type { PlanProblem, PlanProblemCode } from "../../workflow/plan";
+import type { PlanProblem, PlanProblemCode } from "~workflow/plan";
 import { summarizeProblems } from "./graph.server";
 import { apiError, describeIssues } from "./http.server";
 import type { StartRunResult } from "./models/run.server";

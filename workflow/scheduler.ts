@@ -1,13 +1,13 @@
-import type { Graph, GraphNode } from "../app/lib/graph";
-import { nodeName } from "../app/lib/graph-validation";
-import { getNodeDefinition, isNodeType, type NodeType } from "../app/lib/nodes/registry";
-import type { NodeProgress, NodeStatus, RunProgress, RunStatus } from "../app/lib/run-progress";
+import type { Graph, GraphNode } from "./graph";
+import { nodeName } from "./graph-validation";
+import { getNodeDefinition, isNodeType, type NodeType } from "./nodes/registry";
+import type { NodeProgress, NodeStatus, RunProgress, RunStatus } from "./run-progress";
 import { EXECUTOR_VERSIONS, fingerprint } from "./fingerprint";
 import { prepareNodeInputs, resolveInputs } from "./inputs";
 import { isSourceNode, type RunPlan } from "./plan";
-import type { NodeRecordUpdate, RunNodeRequest, RunPort } from "./port";
+import type { NodeRecordUpdate, RunNodeRequest, RunPort } from "./host";
 import { previewOf, textLimitFor, truncateText } from "./progress";
-import { NodeError, type NodeInputs, type NodeOutputs } from "./types";
+import { NodeError, type NodeInputs, type NodeOutputs } from "./values";
 
 export interface NodeResult {
   status: NodeStatus;

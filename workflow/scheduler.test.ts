@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Graph } from "../app/lib/graph";
-import { PREVIEW_MAX_CHARS, RunProgressSchema } from "../app/lib/run-progress";
-import { sampleWorkflowGraph } from "../app/lib/sample-workflow";
-import { executeRun, type ExecuteRunOptions } from "./engine";
+import type { Graph } from "./graph";
+import { PREVIEW_MAX_CHARS, RunProgressSchema } from "./run-progress";
+import { sampleWorkflowGraph } from "./sample-workflow";
+import { executeRun, type ExecuteRunOptions } from "./scheduler";
 import { planRun, retryPlan, type RunPlan } from "./plan";
 import { edge, FakePort, graphOf, llm, media, node, settle, untilAborted } from "./test-support";
-import { NodeError, type NodeOutputs } from "./types";
+import { NodeError, type NodeOutputs } from "./values";
 
 function planFor(graph: Graph, scope: "full" | "selected" | "single" = "full", nodeIds?: string[], latestOutputs: Record<string, NodeOutputs> = {}): RunPlan {
   const result = planRun({ graph, scope, nodeIds, latestOutputs });

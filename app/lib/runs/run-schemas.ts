@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NodeStatusSchema, RunStatusSchema } from "~/lib/run-progress";
+import { NodeStatusSchema, RunStatusSchema } from "~workflow/run-progress";
 
 // The run API's answers as the browser reads them. The server builds them from
 // app/.server/models/run.server.ts (RunSummary, RunDetail); run-api.test.ts feeds these schemas

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createRunStore } from "~/.server/engine/run-store.server";
 import { createRun, getRunForOwner, listRuns } from "~/.server/models/run.server";
-import { startRunResponse } from "~/.server/run-api.server";
+import { startRunResponse } from "~/.server/run-responses.server";
 import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
-import { edge, graphOf, llm, node } from "../../../workflow/test-support";
-import { RunDetailSchema, RunsPageSchema, StartedRunSchema } from "./run-api";
+import { edge, graphOf, llm, node } from "~workflow/test-support";
+import { RunDetailSchema, RunsPageSchema, StartedRunSchema } from "./run-schemas";
 
 // The browser parses the run API with these schemas; here they read what the server really
 // produces, so a change on either side that the other does not follow fails.
