@@ -16,7 +16,8 @@ import { cropImage, cropOutputFormat, cropRectangle } from "~workflow/executors/
 import { extractFrame } from "~workflow/executors/extract-frame";
 import { executors as realExecutors } from "~workflow/executors";
 import { ffmpegPaths, probe, runFfmpeg } from "~workflow/ffmpeg";
-import type { ExecutorMap, LlmSettings, MediaStore, MediaValue } from "~workflow/values";
+import type { MediaValue } from "~workflow/values";
+import type { ExecutorMap, LlmSettings, MediaStore } from "~workflow/execution";
 import { median, round } from "./stats";
 
 // The embedded engine's figures (issue 4, "Tests and figures"): orchestration overhead per node,

@@ -4,14 +4,8 @@ import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import type { NodeParams, NodeType } from "~workflow/nodes/registry";
 import { canEncode, probe, runFfmpeg } from "~workflow/ffmpeg";
-import {
-  type ExecutionContext,
-  type LlmSettings,
-  type MediaStore,
-  type MediaValue,
-  type NodeInputs,
-  NodeError,
-} from "~workflow/values";
+import { type MediaValue, type NodeInputs } from "~workflow/values";
+import { type ExecutionContext, type LlmSettings, type MediaStore, NodeError } from "~workflow/execution";
 
 /** Small media generated with ffmpeg's test sources, in a temporary directory. */
 export interface MediaFixtures {

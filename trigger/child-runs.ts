@@ -3,10 +3,11 @@ import { runTag } from "~/.server/engine/trigger-engine.server";
 import { sleep } from "~workflow/executors/abort";
 import { EXECUTOR_VERSIONS, fingerprint } from "~workflow/fingerprint";
 import type { RunNodeRequest } from "~workflow/host";
-import { NodeError, type NodeOutputs } from "~workflow/values";
+import { NodeOutputsSchema, type NodeOutputs } from "~workflow/values";
+import { NodeError } from "~workflow/execution";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
-import { NodeOutputsSchema, type NodeTaskPayload, type TaskNodeType } from "./node-task";
+import { type NodeTaskPayload, type TaskNodeType } from "./node-task";
 import type { runLlm } from "./run-llm";
 
 type NodeTask = typeof cropImage | typeof extractFrame | typeof runLlm;

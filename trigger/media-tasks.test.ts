@@ -5,7 +5,8 @@ import { db } from "~/.server/db.server";
 import { createMediaStore } from "~/.server/media-store.server";
 import { createAssetFromUpload } from "~/.server/models/asset.server";
 import { createMediaFixtures, type MediaFixtures } from "../test/media-fixtures";
-import { NodeError, type MediaValue } from "~workflow/values";
+import { type MediaValue } from "~workflow/values";
+import { NodeError } from "~workflow/execution";
 import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { NODE_DEFINITIONS, type NodeType } from "~workflow/nodes/registry";
 import { executors } from "~workflow/executors";
 import { createInProcessRunNode } from "~workflow/run-node";
-import { type MediaValue, NodeError, type NodeInputs, type NodeOutputs, type PortValue } from "~workflow/values";
+import { NodeInputsSchema, type NodeOutputs } from "~workflow/values";
+import { NodeError } from "~workflow/execution";
 import { executionServices } from "./execution-services";
 
 /**
@@ -25,28 +26,6 @@ export type TaskNodeType = { [K in NodeType]: (typeof NODE_PLACEMENT)[K] extends
 export function runsAsTask(nodeType: NodeType): nodeType is TaskNodeType {
   return NODE_PLACEMENT[nodeType] === "task";
 }
-
-export const MediaValueSchema = z.object({
-  kind: z.enum(["image", "video"]),
-  assetId: z.string().min(1),
-  url: z.string(),
-  mime: z.string(),
-  sha256: z.string(),
-  // Optional: values stored before these facts were recorded lack them (executors probe then).
-  width: z.number().int().positive().optional(),
-  height: z.number().int().positive().optional(),
-  durationSeconds: z.number().positive().optional(),
-  frameRate: z.number().positive().optional(),
-}) satisfies z.ZodType<MediaValue>;
-
-export const PortValueSchema = z.union([z.string(), z.number(), MediaValueSchema]) satisfies z.ZodType<PortValue>;
-
-export const NodeInputsSchema = z.record(
-  z.string(),
-  z.union([PortValueSchema, z.array(PortValueSchema)]).optional(),
-) satisfies z.ZodType<NodeInputs>;
-
-export const NodeOutputsSchema = z.record(z.string(), PortValueSchema) satisfies z.ZodType<NodeOutputs>;
 
 /** What a node task receives: one node of one run, with its parameters checked again by its own schema. */
 export function nodeTaskPayloadSchema<K extends TaskNodeType>(nodeType: K) {

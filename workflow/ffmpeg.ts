@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import ffmpeg, { type FfmpegCommand } from "fluent-ffmpeg";
 import { z } from "zod";
 import { abortError } from "./executors/abort";
-import { NodeError } from "./values";
+import { NodeError } from "./execution";
 
 export interface FfmpegPaths {
   ffmpeg: string;

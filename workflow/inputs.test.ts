@@ -7,7 +7,7 @@ import {
   resolveInputs,
 } from "./inputs";
 import { edge, graphOf, llm, media, node } from "./test-support";
-import { NodeError } from "./values";
+import { NodeError } from "./execution";
 
 describe("resolveInputs", () => {
   const graph = graphOf(

@@ -3,7 +3,8 @@ import type { Graph, GraphNode } from "./graph";
 import { describeIssue } from "./graph-validation";
 import { getNodeDefinition, type AnyNodeDefinition, type NodeParams, type NodeType } from "./nodes/registry";
 import type { PortDefinition, PortType } from "./nodes/types";
-import { NodeError, type NodeInputs, type NodeOutputs, type PortValue } from "./values";
+import { type NodeInputs, type NodeOutputs, type PortValue } from "./values";
+import { NodeError } from "./execution";
 
 /** What an execution receives: its inputs as used, and its parameters with connected values merged in. */
 export interface PreparedNode {

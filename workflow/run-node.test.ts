@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RunNodeRequest } from "./host";
 import { createInProcessRunNode } from "./run-node";
 import { media } from "./test-support";
-import type { ExecutionContext, ExecutorMap, LlmSettings, MediaStore } from "./values";
+import type { ExecutionContext, ExecutorMap, LlmSettings, MediaStore } from "./execution";
 
 const mediaStore: MediaStore = {
   getAsset: () => Promise.reject(new Error("not used")),

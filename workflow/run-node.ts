@@ -1,6 +1,7 @@
 import type { NodeType } from "./nodes/registry";
 import type { RunNodeRequest } from "./host";
-import type { Executor, ExecutorMap, LlmSettings, MediaStore, NodeOutputs } from "./values";
+import type { NodeOutputs } from "./values";
+import type { Executor, ExecutorMap, LlmSettings, MediaStore } from "./execution";
 
 export interface ExecutionServices {
   media: MediaStore;

@@ -5,7 +5,8 @@ import { sampleWorkflowGraph } from "./sample-workflow";
 import { executeRun, type ExecuteRunOptions } from "./scheduler";
 import { planRun, retryPlan, type RunPlan } from "./plan";
 import { edge, FakePort, graphOf, llm, media, node, settle, untilAborted } from "./test-support";
-import { NodeError, type NodeOutputs } from "./values";
+import { type NodeOutputs } from "./values";
+import { NodeError } from "./execution";
 
 function planFor(graph: Graph, scope: "full" | "selected" | "single" = "full", nodeIds?: string[], latestOutputs: Record<string, NodeOutputs> = {}): RunPlan {
   const result = planRun({ graph, scope, nodeIds, latestOutputs });

@@ -7,7 +7,8 @@ import { prepareNodeInputs, resolveInputs } from "./inputs";
 import { isSourceNode, type RunPlan } from "./plan";
 import type { NodeRecordUpdate, RunNodeRequest, RunPort } from "./host";
 import { previewOf, textLimitFor, truncateText } from "./progress";
-import { NodeError, type NodeInputs, type NodeOutputs } from "./values";
+import { type NodeInputs, type NodeOutputs } from "./values";
+import { NodeError } from "./execution";
 
 export interface NodeResult {
   status: NodeStatus;

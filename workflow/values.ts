@@ -1,94 +1,42 @@
-import type { NodeParams, NodeType } from "./nodes/registry";
+import { z } from "zod";
+
+// What travels along an edge, written once: the executors produce these, the Trigger.dev tasks
+// check their children's outputs with these schemas, and the browser reads run records with them.
 
 /** A file produced or uploaded in Weft, referenced by its asset id; bytes live in storage. */
-export interface MediaValue {
-  kind: "image" | "video";
-  assetId: string;
+export const MediaValueSchema = z.object({
+  kind: z.enum(["image", "video"]),
+  assetId: z.string().min(1),
   /** Where the owner's browser fetches it (served by the app, owner-only). */
-  url: string;
-  mime: string;
-  sha256: string;
-  /**
-   * Facts about the file read when it was stored, so executors need not run ffprobe again.
-   * Optional: values stored before they were recorded lack them, and executors probe the file then.
-   */
-  width?: number;
-  height?: number;
+  url: z.string(),
+  mime: z.string(),
+  sha256: z.string(),
+  // Facts about the file read when it was stored, so executors need not run ffprobe again.
+  // Optional: values stored before they were recorded lack them, and executors probe the file then.
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
   /** Videos: the length in seconds, when the file states it. */
-  durationSeconds?: number;
+  durationSeconds: z.number().positive().optional(),
   /** Videos: frames per second, when the file states it. */
-  frameRate?: number;
-}
+  frameRate: z.number().positive().optional(),
+});
+export type MediaValue = z.infer<typeof MediaValueSchema>;
+export type MediaKind = MediaValue["kind"];
 
-/** A file an executor made, with its picture size when the executor knows it (storing it then reads nothing back). */
-export interface OutputFile {
-  path: string;
-  mime: string;
-  kind: MediaValue["kind"];
-  width?: number;
-  height?: number;
-}
-
-/** What travels along an edge: text, a number, or a media file. */
-export type PortValue = string | number | MediaValue;
+/** Text, a number, or a media file. */
+export const PortValueSchema = z.union([z.string(), z.number(), MediaValueSchema]);
+export type PortValue = z.infer<typeof PortValueSchema>;
 
 /** A node's outputs, by output port id. */
-export type NodeOutputs = Record<string, PortValue>;
+export const NodeOutputsSchema = z.record(z.string(), PortValueSchema);
+export type NodeOutputs = z.infer<typeof NodeOutputsSchema>;
 
 /**
- * A node's resolved inputs, by input port id: the upstream value for a connected port (an
- * array for ports that take many edges), otherwise the value typed on the node.
+ * A node's resolved inputs, by input port id: the upstream value for a connected port (a list
+ * for ports that take many edges), otherwise the value typed on the node.
  */
-export type NodeInputs = Record<string, PortValue | PortValue[] | undefined>;
-
-/**
- * Storage as the executors see it. Implemented over local disk or S3 by the app (and by
- * Trigger.dev workers); executors never see where bytes live.
- */
-export interface MediaStore {
-  /** The run owner's asset with this id, or a NodeError when it is missing or someone else's. */
-  getAsset(assetId: string, kind: MediaValue["kind"]): Promise<MediaValue>;
-  /** A local file holding the asset's bytes (downloaded to a temporary file when remote). */
-  localPath(media: MediaValue): Promise<string>;
-  /** Stores a file an executor produced as a new asset of the run's owner. */
-  saveFile(file: OutputFile): Promise<MediaValue>;
-}
-
-export interface LlmSettings {
-  apiKey: string | undefined;
-  /** Another Gemini endpoint (tests, proxies); undefined = Google's. */
-  baseUrl: string | undefined;
-  /** Per-attempt timeout. */
-  timeoutMs: number;
-}
-
-export interface ExecutionContext<K extends NodeType> {
-  nodeId: string;
-  params: NodeParams<K>;
-  inputs: NodeInputs;
-  signal: AbortSignal;
-  media: MediaStore;
-  llm: LlmSettings;
-  /** Streams partial text (LLM tokens) while the node runs. */
-  onText?: (textSoFar: string) => void;
-}
-
-export type Executor<K extends NodeType> = (context: ExecutionContext<K>) => Promise<NodeOutputs>;
-
-/** The executors, one per node type: a type without one is a compile error. */
-export type ExecutorMap = { [K in NodeType]: Executor<K> };
-
-/** An error meant for the person looking at the node: its message is shown as is. */
-export class NodeError extends Error {
-  constructor(
-    message: string,
-    /** Whether trying again might succeed (rate limits, 5xx), for task-level retries. */
-    readonly retryable = false,
-  ) {
-    super(message);
-    this.name = "NodeError";
-  }
-}
+export const NodeInputsSchema = z.record(z.string(), z.union([PortValueSchema, z.array(PortValueSchema)]).optional());
+export type NodeInputs = z.infer<typeof NodeInputsSchema>;
 
 /** Whether a port value (or anything read back from JSON) is a media file rather than text or a number. */
 export function isMediaValue(value: unknown): value is MediaValue {

@@ -1,4 +1,4 @@
-import type { LlmSettings } from "~workflow/values";
+import type { LlmSettings } from "~workflow/execution";
 import { env } from "./env.server";
 
 /** How long Gemini may stay silent (before its first chunk, or between two) before an attempt gives up. */

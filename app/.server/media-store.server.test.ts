@@ -6,7 +6,7 @@ import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMediaFixtures, type MediaFixtures } from "../../test/media-fixtures";
 import { probe } from "~workflow/ffmpeg";
-import { NodeError } from "~workflow/values";
+import { NodeError } from "~workflow/execution";
 import { db } from "./db.server";
 import { createMediaStore } from "./media-store.server";
 import { createAssetFromUpload, getAsset } from "./models/asset.server";

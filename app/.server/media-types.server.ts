@@ -1,8 +1,8 @@
 import { open } from "node:fs/promises";
 import { IMAGE_MIME_TYPES, type ImageMimeType } from "~workflow/nodes/upload-image";
 import { VIDEO_MIME_TYPES, type VideoMimeType } from "~workflow/nodes/upload-video";
+import type { MediaKind } from "~workflow/values";
 
-export type MediaKind = "image" | "video";
 export type MediaMimeType = ImageMimeType | VideoMimeType;
 
 /** What a file's first bytes say it is. Formats Weft refuses are recognised too, to say what was sent. */

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { storeMediaFile, type StoredMedia } from "./models/asset.server";
+import type { MediaKind } from "~workflow/values";
 
 // Resolved from the working directory, like WEFT_DATA_DIR's default: the app (dev, build and
 // tests) runs from the project root, while this module's own location differs between the
@@ -20,6 +21,6 @@ export async function storeSampleMedia(): Promise<SampleMedia> {
   return { image, video };
 }
 
-async function storeSample(fileName: string, type: { mime: string; kind: "image" | "video" }) {
+async function storeSample(fileName: string, type: { mime: string; kind: MediaKind }) {
   return { ...(await storeMediaFile(path.join(SAMPLE_MEDIA_DIR, fileName), type)), originalName: fileName };
 }

@@ -8,7 +8,7 @@ import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { formatBytes } from "~workflow/format-bytes";
 import { apiError } from "./http.server";
-import type { MediaKind } from "./media-types.server";
+import type { MediaKind } from "~workflow/values";
 import type { UploadLimits } from "./models/asset.server";
 
 export interface ReceivedUpload {

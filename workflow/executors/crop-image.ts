@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { NodeParams } from "../nodes/registry";
 import { canEncode, ffmpegCommand, probe, runFfmpeg } from "../ffmpeg";
-import { type Executor, NodeError } from "../values";
+import { type Executor, NodeError } from "../execution";
 import { knownSize, requireMedia } from "./media-input";
 import { withTempDir } from "./temp-dir";
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { parseTimestamp, type Timestamp } from "../nodes/extract-frame";
 import { ffmpegCommand, type MediaProbe, probe, runFfmpeg } from "../ffmpeg";
-import { type Executor, NodeError } from "../values";
+import { type Executor, NodeError } from "../execution";
 import { knownTiming, requireMedia } from "./media-input";
 import { readPngSize } from "./png-size";
 import { withTempDir } from "./temp-dir";

@@ -1,4 +1,4 @@
-import type { ExecutorMap } from "../values";
+import type { ExecutorMap } from "../execution";
 import { cropImage } from "./crop-image";
 import { extractFrame } from "./extract-frame";
 import { runLlm } from "./run-llm";

@@ -1,4 +1,5 @@
-import { type MediaValue, type NodeInputs, type PortValue, NodeError } from "../values";
+import { type MediaValue, type NodeInputs, type PortValue } from "../values";
+import { NodeError } from "../execution";
 
 export function isMediaValue(value: PortValue | PortValue[] | undefined): value is MediaValue {
   return typeof value === "object" && !Array.isArray(value) && typeof value.assetId === "string";

@@ -21,7 +21,8 @@ import {
   type MediaFixtures,
   type TestMediaStore,
 } from "../../test/media-fixtures";
-import type { LlmSettings, NodeInputs } from "../values";
+import type { NodeInputs } from "../values";
+import type { LlmSettings } from "../execution";
 import { createRunLlm } from "./run-llm";
 
 let stub: GeminiStub;

@@ -1,3 +1,3 @@
-import type { Executor } from "../values";
+import type { Executor } from "../execution";
 
 export const text: Executor<"text"> = async ({ params }) => ({ text: params.text });

@@ -1,4 +1,4 @@
-import { type Executor, NodeError } from "../values";
+import { type Executor, NodeError } from "../execution";
 
 export const uploadImage: Executor<"upload-image"> = async ({ params, media }) => {
   if (params.assetId === null) throw new NodeError("Upload an image first.");

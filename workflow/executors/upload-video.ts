@@ -1,4 +1,4 @@
-import { type Executor, NodeError } from "../values";
+import { type Executor, NodeError } from "../execution";
 
 export const uploadVideo: Executor<"upload-video"> = async ({ params, media }) => {
   if (params.assetId === null) throw new NodeError("Upload a video first.");

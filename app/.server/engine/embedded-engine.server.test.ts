@@ -4,7 +4,7 @@ import { cancelRun, createRun, type StartRunResult } from "~/.server/models/run.
 import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
 import { executors as realExecutors } from "~workflow/executors";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
-import type { Executor, ExecutorMap } from "~workflow/values";
+import type { Executor, ExecutorMap } from "~workflow/execution";
 import { createEmbeddedEngine, type EmbeddedEngine } from "./embedded-engine.server";
 import { RunEvents } from "./run-events.server";
 

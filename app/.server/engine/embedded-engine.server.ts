@@ -6,7 +6,7 @@ import { executeRun } from "~workflow/scheduler";
 import { executors as defaultExecutors } from "~workflow/executors";
 import type { RunPort } from "~workflow/host";
 import { createInProcessRunNode } from "~workflow/run-node";
-import type { ExecutorMap, LlmSettings, MediaStore } from "~workflow/values";
+import type { ExecutorMap, LlmSettings, MediaStore } from "~workflow/execution";
 import { createAccessToken } from "./access-token.server";
 import type { EngineHandle, WorkflowEngine } from "./engine.server";
 import { createTextChunker } from "~/lib/llm-text-stream";

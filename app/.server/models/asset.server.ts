@@ -4,12 +4,13 @@ import { stat } from "node:fs/promises";
 import { db } from "~/.server/db.server";
 import { env } from "~/.server/env.server";
 import type { Asset, Prisma } from "~/.server/generated/prisma/client";
-import { checkMediaType, readFileHead, type MediaKind } from "~/.server/media-types.server";
+import { checkMediaType, readFileHead } from "~/.server/media-types.server";
+import type { MediaKind } from "~workflow/values";
 import { type BlobStorage, contentKey, getStorage } from "~/.server/storage/storage.server";
 import { assetUrl, type AssetSummary } from "~/lib/assets";
 import { formatBytes } from "~workflow/format-bytes";
 import { probe } from "~workflow/ffmpeg";
-import { NodeError } from "~workflow/values";
+import { NodeError } from "~workflow/execution";
 
 /** The largest file accepted per kind, in bytes. */
 export interface UploadLimits {

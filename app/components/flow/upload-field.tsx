@@ -4,6 +4,7 @@ import { uploadAsset } from "~/lib/editor/upload-asset";
 import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "~workflow/nodes/upload-image";
 import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "~workflow/nodes/upload-video";
 import { useAssetUrl, useReadOnlyCanvas } from "./run-overlay";
+import type { MediaKind } from "~workflow/values";
 
 const KINDS = {
   image: {
@@ -27,7 +28,7 @@ type UploadState = { kind: "idle" } | { kind: "uploading"; fileName: string; per
  * server checks the file's content and answers with an asset id, which becomes the node's
  * `assetId` parameter (undoable like any edit).
  */
-export function UploadField({ nodeId, kind, assetId }: { nodeId: string; kind: "image" | "video"; assetId: unknown }) {
+export function UploadField({ nodeId, kind, assetId }: { nodeId: string; kind: MediaKind; assetId: unknown }) {
   const { updateParam } = useEditorActions();
   const readOnly = useReadOnlyCanvas();
   const [upload, setUpload] = useState<UploadState>({ kind: "idle" });

@@ -1,4 +1,5 @@
 import type { AssetSummary } from "~/lib/assets";
+import type { MediaKind } from "~workflow/values";
 
 export type UploadResult = { ok: true; asset: AssetSummary } | { ok: false; message: string };
 
@@ -8,7 +9,7 @@ export type UploadResult = { ok: true; asset: AssetSummary } | { ok: false; mess
  */
 export function uploadAsset(
   file: File,
-  options: { kind: "image" | "video"; onProgress: (percent: number) => void; signal?: AbortSignal },
+  options: { kind: MediaKind; onProgress: (percent: number) => void; signal?: AbortSignal },
 ): Promise<UploadResult> {
   return new Promise((resolve) => {
     const request = new XMLHttpRequest();

@@ -5,6 +5,7 @@ import type { RunDetail } from "./run-schemas";
 import { isUnfinishedRun } from "./run-labels";
 import { displayValue } from "./port-values";
 import type { NodeOutputs } from "~workflow/values";
+import type { MediaKind } from "~workflow/values";
 
 /** What a node shows of a run: its live status while it runs, its outputs once it has them. */
 export interface NodeRunView {
@@ -63,7 +64,7 @@ export type NodeResultDisplay =
       /** Still growing (LLM tokens arriving); otherwise the final text, or its preview until that loads. */
       live: boolean;
     }
-  | { kind: "image" | "video"; url: string };
+  | { kind: MediaKind; url: string };
 
 /**
  * What a node shows of its output: the text (growing while an LLM streams) or the image or video

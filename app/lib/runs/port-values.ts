@@ -1,9 +1,10 @@
 import { isMediaValue } from "~workflow/values";
+import type { MediaKind } from "~workflow/values";
 
 /** A recorded input or output, as the history and the nodes show it. */
 export type DisplayValue =
   | { kind: "text"; text: string }
-  | { kind: "image" | "video"; url: string }
+  | { kind: MediaKind; url: string }
   | { kind: "list"; items: DisplayValue[] }
   | { kind: "empty" };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NodeStatusSchema, RunStatusSchema } from "~workflow/run-progress";
+import { NodeInputsSchema, NodeOutputsSchema } from "~workflow/values";
 
 // The run API's answers as the browser reads them. The server builds them from
 // app/.server/models/run.server.ts (RunSummary, RunDetail); run-api.test.ts feeds these schemas
@@ -26,22 +27,6 @@ export const RunSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
-/** workflow/types.ts MediaValue: a file a node produced or an upload node holds. */
-const MediaValueSchema = z.object({
-  kind: z.enum(["image", "video"]),
-  assetId: z.string(),
-  url: z.string(),
-  mime: z.string(),
-  sha256: z.string(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  durationSeconds: z.number().optional(),
-  frameRate: z.number().optional(),
-});
-
-/** workflow/types.ts PortValue: what travels along an edge. */
-const PortValueSchema = z.union([z.string(), z.number(), MediaValueSchema]);
-
 /**
  * One node of a run as recorded: the inputs it used (a list for ports with many connections)
  * and its outputs, by port id.
@@ -50,8 +35,8 @@ export const NodeExecutionSchema = z.object({
   nodeId: z.string(),
   nodeType: z.string(),
   status: NodeStatusSchema,
-  inputs: z.record(z.string(), z.union([PortValueSchema, z.array(PortValueSchema)]).optional()).nullable(),
-  outputs: z.record(z.string(), PortValueSchema).nullable(),
+  inputs: NodeInputsSchema.nullable(),
+  outputs: NodeOutputsSchema.nullable(),
   error: z.string().nullable(),
   startedAt: DateSchema.nullable(),
   finishedAt: DateSchema.nullable(),
