@@ -1,16 +1,20 @@
 import { runs, tasks } from "@trigger.dev/sdk";
 import { runTag } from "~/.server/engine/trigger-engine.server";
 import { sleep } from "~workflow/executors/abort";
-import { EXECUTOR_VERSIONS, fingerprint } from "~workflow/fingerprint";
+import { nodeFingerprint } from "~workflow/fingerprint";
 import type { RunNodeRequest } from "~workflow/host";
 import { NodeOutputsSchema, type NodeOutputs } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
-import { type NodeTaskPayload, type TaskNodeType } from "./node-task";
+import type { TaskNodeType } from "~workflow/nodes/registry";
+import type { NodeTaskPayload } from "./node-task";
 import type { runLlm } from "./run-llm";
 
-type NodeTask = typeof cropImage | typeof extractFrame | typeof runLlm;
+/** The task of every node type placed in a task (its id is the type): one missing is a compile error. */
+type NodeTasks = EveryTaskNodeType<{ "crop-image": typeof cropImage; "extract-frame": typeof extractFrame; "run-llm": typeof runLlm }>;
+type EveryTaskNodeType<T extends Record<TaskNodeType, unknown>> = T;
+type NodeTask = NodeTasks[TaskNodeType];
 
 /** A child run as the orchestrator sees it: part of Trigger.dev's realtime run object. */
 export interface ChildRunUpdate {
@@ -132,7 +136,7 @@ export function createChildTasks(api: ChildRunApi, { runId, ownerId }: { runId: 
       tags: [runTag(runId), tag],
       // Scoped to this orchestrator run: a retried attempt finds the child an earlier attempt
       // started (or finished) for the same work instead of starting another.
-      idempotencyKey: [nodeId, fingerprint(nodeType, EXECUTOR_VERSIONS[nodeType], params, inputs)],
+      idempotencyKey: [nodeId, nodeFingerprint(nodeType, params, inputs)],
     });
 
     return new Promise<NodeOutputs>((resolve, reject) => {

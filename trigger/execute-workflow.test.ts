@@ -11,7 +11,8 @@ import { readRunProgress, type RunProgress } from "~workflow/run-progress";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import type * as ChildRuns from "./child-runs";
 import type { ChildRunApi, ChildRunUpdate } from "./child-runs";
-import type { NodeTaskPayload, TaskNodeType } from "./node-task";
+import type { TaskNodeType } from "~workflow/nodes/registry";
+import type { NodeTaskPayload } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 
 // The orchestrator task's own run function, in the SDK's mock task context, against the real

@@ -12,12 +12,12 @@ import { summarizeProblems } from "~/.server/graph.server";
 import { RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
 import { executeRun } from "~workflow/scheduler";
 import { executors } from "~workflow/executors";
+import { runsAsTask } from "~workflow/nodes/registry";
 import type { RunPort } from "~workflow/host";
 import { createInProcessRunNode } from "~workflow/run-node";
 import { type ChildRunApi, type ChildTasks, createChildTasks, triggerDevChildRuns } from "./child-runs";
 import { executionServices } from "./execution-services";
 import { createMetadataWriter } from "./metadata-writer";
-import { runsAsTask } from "./node-task";
 
 /**
  * Least time between two sends of the progress to Trigger.dev. Each send is an API call; twice a

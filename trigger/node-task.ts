@@ -1,31 +1,10 @@
 import { z } from "zod";
-import { NODE_DEFINITIONS, type NodeType } from "~workflow/nodes/registry";
+import { NODE_DEFINITIONS, type TaskNodeType } from "~workflow/nodes/registry";
 import { executors } from "~workflow/executors";
 import { createInProcessRunNode } from "~workflow/run-node";
 import { NodeInputsSchema, type NodeOutputs } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
 import { executionServices } from "./execution-services";
-
-/**
- * Where each node type runs in Trigger.dev mode. Source nodes only hand on a typed value or an
- * upload, which takes a database read, so they run inside the orchestrator; a task run of their
- * own would add seconds of queueing for nothing. A new node type must choose here.
- */
-export const NODE_PLACEMENT = {
-  text: "orchestrator",
-  "upload-image": "orchestrator",
-  "upload-video": "orchestrator",
-  "run-llm": "task",
-  "crop-image": "task",
-  "extract-frame": "task",
-} as const satisfies Record<NodeType, "orchestrator" | "task">;
-
-/** Node types executed by a task of their own; the task id is the node type. */
-export type TaskNodeType = { [K in NodeType]: (typeof NODE_PLACEMENT)[K] extends "task" ? K : never }[NodeType];
-
-export function runsAsTask(nodeType: NodeType): nodeType is TaskNodeType {
-  return NODE_PLACEMENT[nodeType] === "task";
-}
 
 /** What a node task receives: one node of one run, with its parameters checked again by its own schema. */
 export function nodeTaskPayloadSchema<K extends TaskNodeType>(nodeType: K) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, EXECUTOR_VERSIONS, fingerprint } from "./fingerprint";
+import { canonicalJson, fingerprint } from "./fingerprint";
+import { NODE_DEFINITIONS } from "./nodes/registry";
 import { media } from "./test-support";
 
 describe("fingerprint", () => {
@@ -7,7 +8,7 @@ describe("fingerprint", () => {
   const inputs = { image_url: media("photo"), x_percent: 10 };
 
   it("is a sha256 hex digest", () => {
-    expect(fingerprint("crop-image", EXECUTOR_VERSIONS["crop-image"], params, inputs)).toMatch(/^[0-9a-f]{64}$/);
+    expect(fingerprint("crop-image", NODE_DEFINITIONS["crop-image"].executorVersion, params, inputs)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("does not depend on key order, at any depth", () => {

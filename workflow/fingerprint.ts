@@ -1,19 +1,11 @@
 import { createHash } from "node:crypto";
-import type { NodeType } from "./nodes/registry";
+import { NODE_DEFINITIONS, type NodeType } from "./nodes/registry";
 import { isMediaValue } from "./values";
 
-/**
- * Raise a type's version when its executor starts producing different output for the same
- * parameters and inputs, so fingerprints of older executions stop matching new ones.
- */
-export const EXECUTOR_VERSIONS = {
-  text: 1,
-  "upload-image": 1,
-  "upload-video": 1,
-  "run-llm": 1,
-  "crop-image": 1,
-  "extract-frame": 1,
-} as const satisfies Record<NodeType, number>;
+/** The fingerprint of a node's work, with its type's current executor version. */
+export function nodeFingerprint(nodeType: NodeType, params: unknown, inputs: unknown): string {
+  return fingerprint(nodeType, NODE_DEFINITIONS[nodeType].executorVersion, params, inputs);
+}
 
 /**
  * Identifies a piece of work: equal node type, version, parameters and inputs give equal hashes.

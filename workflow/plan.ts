@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Graph, GraphNode } from "./graph";
 import { nodeName, validateGraph, type GraphProblemCode } from "./graph-validation";
-import { getNodeDefinition } from "./nodes/registry";
+import { isSourceNode } from "./nodes/registry";
 import type { NodeStatus } from "./run-progress";
 import type { NodeInputs, NodeOutputs } from "./values";
 
@@ -54,14 +54,6 @@ export interface PreviousNodeResult {
   startedAt?: string | null;
   finishedAt?: string | null;
   durationMs?: number | null;
-}
-
-/**
- * Nodes whose value is typed or uploaded on the node. They are always executed rather than
- * reused: that costs nothing and gives the value the node holds now.
- */
-export function isSourceNode(node: Pick<GraphNode, "type">): boolean {
-  return getNodeDefinition(node.type)?.category === "input";
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { Graph, GraphNode } from "./graph";
 import { nodeName } from "./graph-validation";
-import { getNodeDefinition, isNodeType, type NodeType } from "./nodes/registry";
+import { getNodeDefinition, isNodeType, isSourceNode, type NodeType } from "./nodes/registry";
 import type { NodeProgress, NodeStatus, RunProgress, RunStatus } from "./run-progress";
-import { EXECUTOR_VERSIONS, fingerprint } from "./fingerprint";
+import { nodeFingerprint } from "./fingerprint";
 import { prepareNodeInputs, resolveInputs } from "./inputs";
-import { isSourceNode, type RunPlan } from "./plan";
+import type { RunPlan } from "./plan";
 import type { NodeRecordUpdate, RunNodeRequest, RunPort } from "./host";
 import { previewOf, textLimitFor, truncateText } from "./progress";
 import { type NodeInputs, type NodeOutputs } from "./values";
@@ -251,7 +251,7 @@ export async function executeRun({
       inputs = resolveInputs(node, graph, outputsByNode);
       const checked = prepareNodeInputs(node, inputs);
       inputs = checked.inputs;
-      const hash = fingerprint(nodeType, EXECUTOR_VERSIONS[nodeType], checked.params, inputs);
+      const hash = nodeFingerprint(nodeType, checked.params, inputs);
       prepared = { nodeType, params: checked.params, hash };
     } catch (error) {
       await finish(id, { ...partial, ...ended(), status: "failed", inputs, error: describeFailure(error) });

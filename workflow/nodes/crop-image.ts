@@ -8,6 +8,9 @@ export const cropImageNode = defineNode({
   label: "Crop Image",
   description: "Crops an image to a rectangle given in percent of its width and height.",
   category: "media",
+  role: "compute",
+  placement: "task",
+  executorVersion: 1,
   inputs: [
     { id: "image_url", label: "Image", type: "image", required: true },
     { id: "x_percent", label: "X %", type: "number", inline: true },

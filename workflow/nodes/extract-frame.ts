@@ -36,6 +36,9 @@ export const extractFrameNode = defineNode({
   label: "Extract Frame",
   description: "Takes a single frame of a video as an image, at a time in seconds or a percentage.",
   category: "media",
+  role: "compute",
+  placement: "task",
+  executorVersion: 1,
   inputs: [
     { id: "video_url", label: "Video", type: "video", required: true },
     { id: "timestamp", label: "Timestamp", type: "number", inline: true },

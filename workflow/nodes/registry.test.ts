@@ -4,9 +4,11 @@ import {
   defaultParams,
   getNodeDefinition,
   isNodeType,
+  isSourceNode,
   NODE_DEFINITIONS,
   NODE_TYPES,
   NodeTypeSchema,
+  runsAsTask,
 } from "./registry";
 import { GEMINI_MODELS } from "./run-llm";
 import { PortTypeSchema, type PortDefinition } from "./types";
@@ -24,6 +26,15 @@ describe("node registry", () => {
     for (const [key, definition] of Object.entries(NODE_DEFINITIONS)) {
       expect(definition.type).toBe(key);
     }
+  });
+
+  it("runs source nodes inside the orchestrator, and names the rest's task by their type", () => {
+    for (const definition of Object.values(NODE_DEFINITIONS)) {
+      if (definition.role === "source") expect(definition.placement, definition.type).toBe("orchestrator");
+      expect(Number.isInteger(definition.executorVersion) && definition.executorVersion >= 1, definition.type).toBe(true);
+    }
+    expect(NODE_TYPES.filter((type) => runsAsTask(type))).toEqual(["run-llm", "crop-image", "extract-frame"]);
+    expect(NODE_TYPES.filter((type) => isSourceNode({ type }))).toEqual(["text", "upload-image", "upload-video"]);
   });
 
   it("gives every node unique port ids", () => {

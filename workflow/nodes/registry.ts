@@ -31,6 +31,18 @@ export type NodeParams<T extends NodeType> = z.output<(typeof NODE_DEFINITIONS)[
 export type InputPortId<T extends NodeType> = (typeof NODE_DEFINITIONS)[T]["inputs"][number]["id"];
 export type OutputPortId<T extends NodeType> = (typeof NODE_DEFINITIONS)[T]["outputs"][number]["id"];
 
+/** Node types that run as a Trigger.dev task of their own (placement "task"); the task id is the type. */
+export type TaskNodeType = { [K in NodeType]: (typeof NODE_DEFINITIONS)[K]["placement"] extends "task" ? K : never }[NodeType];
+
+export function runsAsTask(nodeType: NodeType): nodeType is TaskNodeType {
+  return NODE_DEFINITIONS[nodeType].placement === "task";
+}
+
+/** Whether the node only hands on a value typed or uploaded on it (see NodeRole). */
+export function isSourceNode(node: { type: string }): boolean {
+  return getNodeDefinition(node.type)?.role === "source";
+}
+
 export function isNodeType(type: string): type is NodeType {
   // hasOwn, not `in`: graph documents come from users, and "constructor" must not count as a type.
   return Object.hasOwn(NODE_DEFINITIONS, type);

@@ -17,6 +17,9 @@ export const runLlmNode = defineNode({
   label: "Run LLM",
   description: "Asks a Gemini model for text, optionally looking at images.",
   category: "ai",
+  role: "compute",
+  placement: "task",
+  executorVersion: 1,
   inputs: [
     { id: "system_prompt", label: "System prompt", type: "text", inline: true },
     // Required at run time (edge or non-empty typed value), not at save time: a half-built

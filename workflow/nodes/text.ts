@@ -6,6 +6,9 @@ export const textNode = defineNode({
   label: "Text",
   description: "A block of text typed on the node, such as a prompt or product details.",
   category: "input",
+  role: "source",
+  placement: "orchestrator",
+  executorVersion: 1,
   inputs: [],
   outputs: [{ id: "text", label: "Text", type: "text" }],
   params: z.object({

@@ -21,6 +21,9 @@ export const uploadImageNode = defineNode({
   label: "Upload Image",
   description: "An uploaded jpg, png, webp or gif image.",
   category: "input",
+  role: "source",
+  placement: "orchestrator",
+  executorVersion: 1,
   inputs: [],
   outputs: [{ id: "image", label: "Image", type: "image" }],
   params: z.object({

@@ -20,6 +20,9 @@ export const uploadVideoNode = defineNode({
   label: "Upload Video",
   description: "An uploaded mp4, mov, webm or m4v video.",
   category: "input",
+  role: "source",
+  placement: "orchestrator",
+  executorVersion: 1,
   inputs: [],
   outputs: [{ id: "video", label: "Video", type: "video" }],
   params: z.object({
