@@ -1,5 +1,4 @@
 import { runs, tasks } from "@trigger.dev/sdk";
-import { runTag } from "~/.server/engine/trigger-engine.server";
 import { sleep } from "~workflow/executors/abort";
 import { nodeFingerprint } from "~workflow/fingerprint";
 import type { RunNodeRequest } from "~workflow/host";
@@ -9,6 +8,7 @@ import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
 import type { TaskNodeType } from "~workflow/nodes/registry";
 import type { NodeTaskPayload } from "./node-task";
+import { nodeTasksTag, runTag } from "./names";
 import type { runLlm } from "./run-llm";
 
 /** The task of every node type placed in a task (its id is the type): one missing is a compile error. */
@@ -50,11 +50,6 @@ export const triggerDevChildRuns: ChildRunApi = {
     await runs.cancel(runId);
   },
 };
-
-/** The tag on a run's node tasks (not on its orchestrator, whose own updates would echo back). */
-export function nodeTasksTag(runId: string): string {
-  return `weft-nodes:${runId}`;
-}
 
 /** Times in a row the watch may end without an update before waiting children fail. */
 const WATCH_ATTEMPTS = 3;

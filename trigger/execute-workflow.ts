@@ -18,6 +18,7 @@ import { createInProcessRunNode } from "~workflow/run-node";
 import { type ChildRunApi, type ChildTasks, createChildTasks, triggerDevChildRuns } from "./child-runs";
 import { executionServices } from "./execution-services";
 import { createMetadataWriter } from "./metadata-writer";
+import { EXECUTE_WORKFLOW_TASK_ID } from "./names";
 
 /**
  * Least time between two sends of the progress to Trigger.dev. Each send is an API call; twice a
@@ -45,7 +46,7 @@ interface ExecuteWorkflowOutput {
  * for over Realtime. Every transition is written to Postgres and to this run's metadata.
  */
 export const executeWorkflow = schemaTask({
-  id: "execute-workflow",
+  id: EXECUTE_WORKFLOW_TASK_ID,
   schema: ExecuteWorkflowPayloadSchema,
   // It mostly waits; the default machine holds the Prisma client and the graph comfortably.
   machine: "small-1x",

@@ -2,6 +2,7 @@ import { auth, runs, tasks } from "@trigger.dev/sdk";
 import { env } from "~/.server/env.server";
 // Type only: the app triggers the task by id and never loads task code.
 import type { executeWorkflow } from "~trigger/execute-workflow";
+import { EXECUTE_WORKFLOW_TASK_ID, runTag } from "~trigger/names";
 import type { EngineHandle, WorkflowEngine } from "./engine.server";
 import { endRunWithoutEngine } from "./run-store.server";
 
@@ -9,11 +10,6 @@ import { endRunWithoutEngine } from "./run-store.server";
 const ACCESS_TOKEN_TTL = "15m";
 
 const DEFAULT_API_URL = "https://api.trigger.dev";
-
-/** The tag on a run's orchestrator and on its node tasks: filters the Trigger.dev dashboard to one run. */
-export function runTag(runId: string): string {
-  return `weft-run:${runId}`;
-}
 
 /**
  * Executes runs as Trigger.dev tasks (TRIGGER_SECRET_KEY set): the `execute-workflow` task
@@ -27,7 +23,7 @@ export function createTriggerEngine(): WorkflowEngine {
 
     async start(runId): Promise<EngineHandle> {
       const handle = await tasks.trigger<typeof executeWorkflow>(
-        "execute-workflow",
+        EXECUTE_WORKFLOW_TASK_ID,
         { runId },
         {
           tags: [runTag(runId)],

@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { LLM_TEXT_STREAM_KEY } from "~/lib/llm-text-stream";
+import { EXECUTE_WORKFLOW_TASK_ID } from "~trigger/names";
 import { FINISHED_RUN_STATUSES, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
 
 // The part of Trigger.dev's realtime run feed that the pinned @trigger.dev/react-hooks reads
 // (ADR 007): an Electric "shape" of one TaskRun row, read with long polls. Everything here is
 // pure; run-feed.server.ts does the waiting. The names of columns, headers and messages are the
 // SDK's, and the contract test drives the SDK's own client against them.
-
-/** The task id Trigger.dev mode runs a workflow with (trigger/execute-workflow.ts); embedded rows carry it too. */
-export const RUN_TASK_IDENTIFIER = "execute-workflow";
 
 /**
  * The columns served, with their Postgres types as Electric describes them in `electric-schema`.
@@ -61,7 +59,8 @@ export function runShapeRow({ engineRunId, createdAt, progress }: RunShapeSource
   return {
     id: engineRunId,
     friendlyId: engineRunId,
-    taskIdentifier: RUN_TASK_IDENTIFIER,
+    // Embedded runs carry the id a Trigger.dev run of the same workflow would.
+    taskIdentifier: EXECUTE_WORKFLOW_TASK_ID,
     status: TASK_RUN_STATUS[progress.status],
     createdAt: shapeTimestamp(createdAt),
     updatedAt: shapeTimestamp(updatedAt),
