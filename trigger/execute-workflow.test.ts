@@ -177,11 +177,15 @@ async function createQueuedRun(graph: Graph) {
 
 /** Resolves with the node's child run once the orchestrator has triggered it. */
 function triggered(nodeId: string) {
-  return vi.waitFor(() => {
-    const run = childRuns.find(nodeId);
-    if (!run) throw new Error(`${nodeId} has not been triggered`);
-    return run;
-  });
+  return vi.waitFor(
+    () => {
+      const run = childRuns.find(nodeId);
+      if (!run) throw new Error(`${nodeId} has not been triggered`);
+      return run;
+    },
+    // A bound on waiting, not a speed claim: a loaded machine may take seconds.
+    { timeout: 10_000 },
+  );
 }
 
 function triggeredNodeIds() {

@@ -1,21 +1,12 @@
 import { AbortTaskRunError, schemaTask } from "@trigger.dev/sdk";
 import { z } from "zod";
-import {
-  createRunStore,
-  endRunWithoutEngine,
-  isFinishedRunStatus,
-  loadRunForExecution,
-  planExecution,
-  RunNotFoundError,
-} from "~/.server/engine/run-store.server";
-import { summarizeProblems } from "~/.server/graph.server";
-import { RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
-import { executeRun } from "~workflow/scheduler";
+import { loadRunForExecution } from "~/.server/engine/run-store.server";
+import { executeStoredRun } from "~/.server/engine/stored-run.server";
+import { isFinishedRunStatus, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
 import { executors } from "~workflow/executors";
 import { runsAsTask } from "~workflow/nodes/registry";
-import type { RunPort } from "~workflow/host";
 import { createInProcessRunNode } from "~workflow/run-node";
-import { type ChildRunApi, type ChildTasks, createChildTasks, triggerDevChildRuns } from "./child-runs";
+import { type ChildRunApi, createChildTasks, triggerDevChildRuns } from "./child-runs";
 import { executionServices } from "./execution-services";
 import { createMetadataWriter } from "./metadata-writer";
 import { EXECUTE_WORKFLOW_TASK_ID } from "./names";
@@ -66,55 +57,35 @@ async function orchestrateRun(
   const run = await loadRunForExecution(runId);
   // Deleted with its workflow: retrying cannot bring it back.
   if (!run) throw new AbortTaskRunError(`Run ${runId} no longer exists.`);
-  // Cancelled while queued, or finished by an earlier attempt.
-  if (isFinishedRunStatus(run.status)) return { status: run.status, error: null };
-
-  const planned = planExecution(run);
-  if (!planned.ok) {
-    const error = summarizeProblems(planned.problems);
-    await endRunWithoutEngine(runId, { status: "failed", error });
-    return { status: "failed", error };
-  }
 
   const children = createChildTasks(childRuns, { runId, ownerId: run.ownerId });
-  // Stops the run when its rows disappear (its workflow was deleted): the rest would be wasted work.
-  const deleted = new AbortController();
+  const runHere = createInProcessRunNode(executors, executionServices(run.ownerId));
+  const progress = createMetadataWriter<RunProgress>(RUN_PROGRESS_METADATA_KEY, PROGRESS_SEND_INTERVAL_MS);
   try {
-    const result = await executeRun({
+    const executed = await executeStoredRun(
       runId,
-      graph: run.graph,
-      plan: planned.plan,
-      port: orchestratorPort(runId, run.ownerId, children, deleted),
-      concurrency: CHILD_RUN_CONCURRENCY,
-      signal: AbortSignal.any([signal, deleted.signal]),
-    });
-    return { status: result.status, error: result.error };
+      {
+        runNode: (request) => {
+          const { nodeType } = request;
+          return runsAsTask(nodeType) ? children.run({ ...request, nodeType }) : runHere(request);
+        },
+        publishProgress: (snapshot) => progress.write(snapshot, { final: isFinishedRunStatus(snapshot.status) }),
+        concurrency: CHILD_RUN_CONCURRENCY,
+        signal,
+      },
+      run,
+    );
+    switch (executed.outcome) {
+      case "missing":
+        throw new AbortTaskRunError(`Run ${runId} no longer exists.`);
+      case "already_finished":
+        return { status: executed.status, error: null };
+      case "refused":
+        return { status: "failed", error: executed.error };
+      case "executed":
+        return { status: executed.result.status, error: executed.result.error };
+    }
   } finally {
     children.close();
   }
-}
-
-/** Postgres through the shared run store, progress into metadata, nodes here or as child tasks. */
-function orchestratorPort(runId: string, ownerId: string, children: ChildTasks, deleted: AbortController): RunPort {
-  const store = createRunStore(runId);
-  const progress = createMetadataWriter<RunProgress>(RUN_PROGRESS_METADATA_KEY, PROGRESS_SEND_INTERVAL_MS);
-  const runHere = createInProcessRunNode(executors, executionServices(ownerId));
-  return {
-    runNode: (request) => {
-      const { nodeType } = request;
-      return runsAsTask(nodeType) ? children.run({ ...request, nodeType }) : runHere(request);
-    },
-    async recordNode(update) {
-      try {
-        await store.recordNode(update);
-      } catch (error) {
-        if (error instanceof RunNotFoundError) deleted.abort(error);
-        throw error;
-      }
-    },
-    async reportProgress(snapshot) {
-      const final = isFinishedRunStatus(snapshot.status);
-      await Promise.all([progress.write(snapshot, { final }), store.reportProgress(snapshot)]);
-    },
-  };
 }

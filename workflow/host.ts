@@ -34,7 +34,7 @@ export interface NodeRecordUpdate {
  * What the engine needs from the mode it runs in (embedded in the app server, or a Trigger.dev
  * orchestrator task). The core never touches the database or the SDK itself; tests use a fake.
  */
-export interface RunPort {
+export interface RunHost {
   /** Executes one node (embedded: calls the executor in-process; Trigger.dev: triggers a child task). */
   runNode(request: RunNodeRequest): Promise<NodeOutputs>;
   /** Persists a node's transition (its NodeExecution row). */

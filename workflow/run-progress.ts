@@ -6,7 +6,16 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 export const NodeStatusSchema = z.enum(["idle", "queued", "running", "success", "failed", "skipped", "cancelled"]);
 export type NodeStatus = z.infer<typeof NodeStatusSchema>;
 
-export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ["completed", "partial", "failed", "cancelled"];
+/** The statuses a run ends in; it never leaves them. */
+export const FINISHED_RUN_STATUSES = ["completed", "partial", "failed", "cancelled"] as const satisfies readonly RunStatus[];
+export type FinishedRunStatus = (typeof FINISHED_RUN_STATUSES)[number];
+
+/** The statuses a run can still leave: every run-level write is limited to these, so a finished run stays as it ended. */
+export const UNFINISHED_RUN_STATUSES = ["idle", "queued", "running"] as const satisfies readonly RunStatus[];
+
+export function isFinishedRunStatus(status: RunStatus): status is FinishedRunStatus {
+  return (FINISHED_RUN_STATUSES as readonly RunStatus[]).includes(status);
+}
 
 /** Longest text preview kept per node, so progress stays far below Trigger.dev's 256 KB metadata limit. */
 export const PREVIEW_MAX_CHARS = 400;

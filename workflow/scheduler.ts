@@ -5,7 +5,7 @@ import type { NodeProgress, NodeStatus, RunProgress, RunStatus } from "./run-pro
 import { nodeFingerprint } from "./fingerprint";
 import { prepareNodeInputs, resolveInputs } from "./inputs";
 import type { RunPlan } from "./plan";
-import type { NodeRecordUpdate, RunNodeRequest, RunPort } from "./host";
+import type { NodeRecordUpdate, RunNodeRequest, RunHost } from "./host";
 import { previewOf, textLimitFor, truncateText } from "./progress";
 import { type NodeInputs, type NodeOutputs } from "./values";
 import { NodeError } from "./execution";
@@ -40,7 +40,7 @@ export interface ExecuteRunOptions {
   runId: string;
   graph: Graph;
   plan: RunPlan;
-  port: RunPort;
+  host: RunHost;
   /** Most node executions in flight at once. */
   concurrency?: number;
   /** Aborting it cancels the run. */
@@ -63,7 +63,7 @@ export async function executeRun({
   runId,
   graph,
   plan,
-  port,
+  host,
   concurrency = 4,
   signal,
   now = () => new Date(),
@@ -141,7 +141,7 @@ export async function executeRun({
 
   function publish(): Promise<void> {
     const snapshot = progress;
-    const report = (async () => port.reportProgress(snapshot))();
+    const report = (async () => host.reportProgress(snapshot))();
     pendingReports.add(report);
     // Each report carries the whole state, so the next one repairs a failed one; the final report is checked.
     void report.catch(() => {}).finally(() => pendingReports.delete(report));
@@ -152,7 +152,7 @@ export async function executeRun({
     // One more attempt rides out a brief hiccup; after that the run reports the problem.
     for (let attempt = 1; ; attempt++) {
       try {
-        await port.recordNode(update);
+        await host.recordNode(update);
         return true;
       } catch (error) {
         if (attempt >= 2) {
@@ -275,7 +275,7 @@ export async function executeRun({
     controllers.set(id, controller);
     try {
       const running = (async () =>
-        port.runNode({
+        host.runNode({
           runId,
           nodeId: id,
           nodeType,

@@ -1,7 +1,7 @@
 import type { Graph, GraphEdge, GraphNode } from "./graph";
 import type { NodeType } from "./nodes/registry";
 import type { NodeStatus, RunProgress } from "./run-progress";
-import type { NodeRecordUpdate, RunNodeRequest, RunPort } from "./host";
+import type { NodeRecordUpdate, RunNodeRequest, RunHost } from "./host";
 import type { MediaValue, NodeOutputs } from "./values";
 
 // Helpers for the workflow core's unit tests: graph builders and a fake port whose executions
@@ -76,7 +76,7 @@ export function untilAborted(request: RunNodeRequest): Promise<NodeOutputs> {
   });
 }
 
-export class FakePort implements RunPort {
+export class FakeHost implements RunHost {
   readonly requests: RunNodeRequest[] = [];
   readonly records: NodeRecordUpdate[] = [];
   readonly reports: RunProgress[] = [];

@@ -1,27 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { summarizeProblems } from "~/.server/graph.server";
 import { createMediaStore } from "~/.server/media-store.server";
-import type { RunProgress } from "~workflow/run-progress";
-import { executeRun } from "~workflow/scheduler";
 import { executors as defaultExecutors } from "~workflow/executors";
-import type { RunPort } from "~workflow/host";
 import { createInProcessRunNode } from "~workflow/run-node";
 import type { ExecutorMap, LlmSettings, MediaStore } from "~workflow/execution";
 import { createAccessToken } from "./access-token.server";
 import type { EngineHandle, WorkflowEngine } from "./engine.server";
 import { createTextChunker } from "~/lib/llm-text-stream";
 import { runEvents, type RunEvents } from "./run-events.server";
-import {
-  createRunStore,
-  endRunWithoutEngine,
-  findInterruptedRuns,
-  isFinishedRunStatus,
-  loadRunForExecution,
-  planExecution,
-  RunNotFoundError,
-  setEngineRunId,
-  type RunForExecution,
-} from "./run-store.server";
+import { endRunWithoutEngine, findInterruptedRuns, loadRunForExecution, setEngineRunId, type RunForExecution } from "./run-store.server";
+import { executeStoredRun } from "./stored-run.server";
 
 export interface EmbeddedEngineOptions {
   llm: LlmSettings;
@@ -97,64 +84,26 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
 
   async function execute(runId: string, execution: Execution, loaded?: RunForExecution): Promise<void> {
     const run = loaded ?? (await loadRunForExecution(runId));
-    // Deleted with its workflow, or cancelled before it could start.
-    if (!run || isFinishedRunStatus(run.status)) return;
-    const planned = planExecution(run);
-    if (!planned.ok) {
-      await endRunWithoutEngine(runId, { status: "failed", error: summarizeProblems(planned.problems) });
-      return;
-    }
-    await executeRun({
-      runId,
-      graph: run.graph,
-      plan: planned.plan,
-      port: portFor(run, execution),
-      concurrency: options.concurrency,
-      signal: execution.controller.signal,
-    });
-  }
-
-  /** The database side (shared with Trigger.dev mode), the in-process executors, and this process's publisher. */
-  function portFor(run: RunForExecution, execution: Execution): RunPort {
-    const store = createRunStore(run.id);
+    if (!run) return;
     const runInProcess = createInProcessRunNode(executors, { media: mediaStoreFor(run.ownerId), llm: options.llm });
-    let reports: Promise<void> = Promise.resolve();
-    return {
-      runNode(request) {
-        // LLM text goes straight to the run's text stream: no database write, no progress report.
-        const chunk = createTextChunker(request.nodeId);
-        return runInProcess(request, (textSoFar) => {
-          const piece = chunk(textSoFar);
-          if (piece && !execution.detached) events.appendText(execution.engineRunId, piece);
-        });
+    await executeStoredRun(
+      runId,
+      {
+        runNode(request) {
+          // LLM text goes straight to the run's text stream: no database write, no progress report.
+          const chunk = createTextChunker(request.nodeId);
+          return runInProcess(request, (textSoFar) => {
+            const piece = chunk(textSoFar);
+            if (piece && !execution.detached) events.appendText(execution.engineRunId, piece);
+          });
+        },
+        publishProgress: (progress) => events.publish(execution.engineRunId, progress),
+        concurrency: options.concurrency,
+        signal: execution.controller.signal,
+        detached: () => execution.detached,
       },
-
-      async recordNode(update) {
-        if (execution.detached) return;
-        try {
-          await store.recordNode(update);
-        } catch (error) {
-          // The run was deleted with its workflow: executing the rest would be wasted work.
-          if (error instanceof RunNotFoundError) execution.controller.abort(error);
-          throw error;
-        }
-      },
-
-      reportProgress(progress: RunProgress) {
-        // In order, and to watchers only once the database has it: whoever reacts to a final
-        // state by reading the run finds it there.
-        const report = reports.then(async () => {
-          if (execution.detached) return;
-          try {
-            await store.reportProgress(progress);
-          } finally {
-            events.publish(execution.engineRunId, progress);
-          }
-        });
-        reports = report.catch(() => {});
-        return report;
-      },
-    };
+      run,
+    );
   }
 
   return {

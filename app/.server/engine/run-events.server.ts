@@ -1,5 +1,5 @@
 import type { LlmTextChunk } from "~/lib/llm-text-stream";
-import { FINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
+import { isFinishedRunStatus, type RunProgress } from "~workflow/run-progress";
 
 /** The latest state of one embedded run as watchers see it. */
 export interface RunSnapshot {
@@ -79,7 +79,7 @@ export class RunEvents {
   publish(engineRunId: string, progress: RunProgress): void {
     this.open(engineRunId);
     const entry = this.entries.get(engineRunId)!;
-    const finished = FINISHED_RUN_STATUSES.includes(progress.status);
+    const finished = isFinishedRunStatus(progress.status);
     entry.snapshot = { engineRunId, progress, version: entry.snapshot.version + 1, finished };
     if (finished) this.retain(engineRunId, entry);
     for (const listener of [...entry.listeners]) listener(entry.snapshot);

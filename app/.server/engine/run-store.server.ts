@@ -1,17 +1,14 @@
 import { db } from "~/.server/db.server";
 import { Prisma, type NodeStatus, type RunEngine, type RunStatus } from "~/.server/generated/prisma/client";
 import { GraphSchema, type Graph } from "~workflow/graph";
-import { FINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
+import { isFinishedRunStatus, UNFINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
 import { retryPlan, type PlanResult, type PreviousNodeResult, type ReusedNode, type RunPlan } from "~workflow/plan";
-import type { NodeRecordUpdate, RunPort } from "~workflow/host";
+import type { NodeRecordUpdate, RunHost } from "~workflow/host";
 import type { NodeInputs, NodeOutputs } from "~workflow/values";
 
 // The database side of a run, shared by both modes: the embedded engine and the Trigger.dev
 // orchestrator task record node transitions and run status through the same functions, and plan
 // from the same rows. Publishing progress to watchers is each mode's own business.
-
-/** Statuses a run can still leave; every run-level write is limited to these, so a finished run stays as it ended. */
-const UNFINISHED_RUN_STATUSES = ["idle", "queued", "running"] as const satisfies readonly RunStatus[];
 
 /** Thrown when a run's rows are gone (its workflow was deleted): there is nothing left to execute it for. */
 export class RunNotFoundError extends Error {
@@ -22,7 +19,7 @@ export class RunNotFoundError extends Error {
 }
 
 /** A run's persistence as the workflow core's port sees it. */
-export type RunStore = Pick<RunPort, "recordNode" | "reportProgress">;
+export type RunStore = Pick<RunHost, "recordNode" | "reportProgress">;
 
 /**
  * Records one run's node transitions in its NodeExecution rows, and the run's own transitions
@@ -94,7 +91,7 @@ function nodeAssignments(update: NodeRecordUpdate): Prisma.Sql[] {
 }
 
 async function writeRunStatus(runId: string, progress: RunProgress): Promise<void> {
-  const finished = FINISHED_RUN_STATUSES.includes(progress.status);
+  const finished = isFinishedRunStatus(progress.status);
   // A resumed run keeps the time it first started.
   await db.$executeRaw`
     UPDATE "WorkflowRun"
@@ -203,18 +200,26 @@ function toRunForExecution({ graphSnapshot, plan, nodeExecutions, ...run }: RunF
  * run interrupted by a crash it resumes it (retry semantics on the same run).
  */
 export function planExecution(run: RunForExecution): PlanResult {
-  const results: Record<string, PreviousNodeResult> = {};
-  for (const node of run.nodes) results[node.nodeId] = previousResult(node);
-  const upstreamOutputs = run.plan?.upstreamOutputs ?? {};
-  const planned = retryPlan({ graph: run.graph, results, upstreamOutputs });
+  const planned = planRetryOf(run);
   if (planned.ok || planned.problems.some((problem) => problem.code !== "nothing_to_retry")) return planned;
   // Every node succeeded before the run could be marked finished: executing nothing finishes it.
   const reusedNodes: Record<string, ReusedNode> = {};
   for (const node of run.nodes) reusedNodes[node.nodeId] = reusedNode(node);
-  return { ok: true, plan: { executeNodeIds: [], reusedNodes, upstreamOutputs } };
+  return { ok: true, plan: { executeNodeIds: [], reusedNodes, upstreamOutputs: run.plan?.upstreamOutputs ?? {} } };
 }
 
-export function previousResult(node: NodeExecutionRecord): PreviousNodeResult {
+/**
+ * Plans running again, on a run's own graph, what did not succeed in it: its successes are
+ * reused and the rest executed, fed by the same outside outputs its plan took. A retry plans a
+ * new run this way; resuming an interrupted run plans the same run this way.
+ */
+export function planRetryOf(run: Pick<RunForExecution, "graph" | "plan" | "nodes">): PlanResult {
+  const results: Record<string, PreviousNodeResult> = {};
+  for (const node of run.nodes) results[node.nodeId] = previousResult(node);
+  return retryPlan({ graph: run.graph, results, upstreamOutputs: run.plan?.upstreamOutputs ?? {} });
+}
+
+function previousResult(node: NodeExecutionRecord): PreviousNodeResult {
   return {
     status: node.status,
     outputs: node.outputs,
@@ -287,10 +292,6 @@ export async function endRunWithoutEngine(
     });
     return true;
   });
-}
-
-export function isFinishedRunStatus(status: RunStatus): boolean {
-  return FINISHED_RUN_STATUSES.includes(status);
 }
 
 /** Plain JSON for a JSON column: drops `undefined` (ports without a value) as JSON would. */

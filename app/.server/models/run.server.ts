@@ -4,17 +4,17 @@ import type { EngineHandle, WorkflowEngine } from "~/.server/engine/engine.serve
 import { getEngine } from "~/.server/engine/index.server";
 import {
   endRunWithoutEngine,
-  isFinishedRunStatus,
   latestSuccessfulOutputs,
   NODE_EXECUTION_FIELDS,
-  previousResult,
+  planRetryOf,
   toJson,
   toNodeExecutionRecord,
   type NodeExecutionRecord,
 } from "~/.server/engine/run-store.server";
 import type { RunScope, RunStatus } from "~/.server/generated/prisma/client";
 import { GraphSchema, type Graph } from "~workflow/graph";
-import { planRun, retryPlan, type PlanProblem, type PreviousNodeResult, type RunPlan } from "~workflow/plan";
+import { planRun, type PlanProblem, type RunPlan } from "~workflow/plan";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 import { getWorkflow } from "./workflow.server";
 
 // Runs belong to their owner: every function takes the owner's id and filters by it, so another
@@ -129,11 +129,8 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
   if (!isFinishedRunStatus(run.status)) return { status: "not_finished" };
 
   const graph = GraphSchema.parse(run.graphSnapshot);
-  const results: Record<string, PreviousNodeResult> = {};
-  for (const row of run.nodeExecutions) results[row.nodeId] = previousResult(toNodeExecutionRecord(row));
   // Written only by createRun and retryRun, from a RunPlan.
-  const upstreamOutputs = (run.plan as RunPlan | null)?.upstreamOutputs ?? {};
-  const planned = retryPlan({ graph, results, upstreamOutputs });
+  const planned = planRetryOf({ graph, plan: run.plan as RunPlan | null, nodes: run.nodeExecutions.map(toNodeExecutionRecord) });
   if (!planned.ok) return { status: "refused", problems: planned.problems };
 
   const newRunId = await insertRun({

@@ -5,7 +5,7 @@ import { runRealtimeAccess } from "~/.server/run-realtime.server";
 import { assetUrl } from "~/lib/assets";
 import { GraphSchema, type Graph } from "~workflow/graph";
 import { getNodeDefinition } from "~workflow/nodes/registry";
-import { FINISHED_RUN_STATUSES, type RunStatus } from "~workflow/run-progress";
+import { isFinishedRunStatus, type RunStatus } from "~workflow/run-progress";
 import { isMediaValue, type NodeInputs, type NodeOutputs, type PortValue } from "~workflow/values";
 import { getRunForOwner, type RunDetail } from "./run.server";
 
@@ -186,7 +186,7 @@ export async function runPageRealtime(
   ownerId: string,
   run: { id: string; status: RunStatus },
 ): Promise<{ runId: string; accessToken: string; baseURL: string } | null> {
-  if (FINISHED_RUN_STATUSES.includes(run.status)) return null;
+  if (isFinishedRunStatus(run.status)) return null;
   const access = await runRealtimeAccess(ownerId, run.id);
   if (access.status !== "ok") return null;
   return {

@@ -1,4 +1,4 @@
-import { FINISHED_RUN_STATUSES, type NodeProgress, type RunProgress, type RunStatus } from "~workflow/run-progress";
+import { isFinishedRunStatus, type NodeProgress, type RunProgress, type RunStatus } from "~workflow/run-progress";
 import { previewOf, textLimitFor, truncateText } from "~workflow/progress";
 import type { NodeExecutionRecord } from "../engine/run-store.server";
 
@@ -34,7 +34,7 @@ export function progressFromRecords(run: RunRecord, nodes: readonly NodeRecord[]
       error: node.error === null ? null : truncateText(node.error, textLimit),
     };
   }
-  const finished = FINISHED_RUN_STATUSES.includes(run.status);
+  const finished = isFinishedRunStatus(run.status);
   return {
     version: 1,
     runId: run.id,

@@ -1,6 +1,6 @@
 import { db } from "~/.server/db.server";
 import { apiError, describeIssues } from "~/.server/http.server";
-import { FINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
+import { isFinishedRunStatus, type RunProgress } from "~workflow/run-progress";
 import { runEvents, type RunEvents } from "../engine/run-events.server";
 import { NODE_EXECUTION_FIELDS, toNodeExecutionRecord } from "../engine/run-store.server";
 import { authorizeRunRequest } from "./authorize.server";
@@ -102,7 +102,7 @@ async function currentState(events: RunEvents, engineRunId: string, runId: strin
   }
   const progress = await loadProgress(runId);
   if (!progress) return null;
-  const finished = FINISHED_RUN_STATUSES.includes(progress.status);
+  const finished = isFinishedRunStatus(progress.status);
   return {
     handle: `${PROCESS_EPOCH}-${engineRunId}-db`,
     version: finished ? 1 : 0,

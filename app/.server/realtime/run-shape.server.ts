@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LLM_TEXT_STREAM_KEY } from "~/lib/llm-text-stream";
 import { EXECUTE_WORKFLOW_TASK_ID } from "~trigger/names";
-import { FINISHED_RUN_STATUSES, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
+import { isFinishedRunStatus, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
 
 // The part of Trigger.dev's realtime run feed that the pinned @trigger.dev/react-hooks reads
 // (ADR 007): an Electric "shape" of one TaskRun row, read with long polls. Everything here is
@@ -54,7 +54,7 @@ export interface RunShapeSource {
 
 /** The TaskRun row `useRealtimeRun` turns into its `run` object, for one embedded run. */
 export function runShapeRow({ engineRunId, createdAt, progress }: RunShapeSource): RunShapeRow {
-  const finished = FINISHED_RUN_STATUSES.includes(progress.status);
+  const finished = isFinishedRunStatus(progress.status);
   const updatedAt = latestTime(createdAt, progress);
   return {
     id: engineRunId,

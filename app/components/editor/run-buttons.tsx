@@ -1,8 +1,9 @@
 import { useRunController, useRuns, useRunsActions } from "~/components/runs/runs-context";
 import { endedNodeCount } from "~/lib/runs/node-run-view";
-import { RUN_STATUS_LABELS, isUnfinishedRun } from "~/lib/runs/run-labels";
+import { RUN_STATUS_LABELS } from "~/lib/runs/run-labels";
 import { isRunBusy } from "~/lib/runs/runs-store";
 import { useEditor, useEditorStoreApi } from "./editor-store-context";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 
 const buttonClass =
   "rounded-md border border-line bg-panel-2 px-3 py-1.5 text-sm text-zinc-200 hover:border-[#3a3a4c] hover:text-white disabled:cursor-not-allowed disabled:opacity-40";
@@ -22,7 +23,7 @@ export function RunButtons() {
   if (!controller) return null;
 
   const status = progress?.status ?? active?.status ?? null;
-  const going = active !== null && status !== null && isUnfinishedRun(status);
+  const going = active !== null && status !== null && !isFinishedRunStatus(status);
   const nodeCount = progress ? Object.keys(progress.nodes).length : 0;
   const waitTitle = busy ? "Wait for the current run to end, or cancel it." : undefined;
 

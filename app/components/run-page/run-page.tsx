@@ -10,11 +10,12 @@ import { tokenRenewalDelayMs } from "~/lib/runs/access-token";
 import type { NodeTexts } from "~/lib/llm-text-stream";
 import { nodeRunViews } from "~/lib/runs/node-run-view";
 import type { RealtimeAccess } from "~/lib/runs/run-schemas";
-import { formatDuration, isUnfinishedRun, scopeLabel } from "~/lib/runs/run-labels";
+import { formatDuration, scopeLabel } from "~/lib/runs/run-labels";
 import { formatUtc } from "./format";
 import { RunCanvas } from "./run-canvas";
 import { withoutMediaPreviews, type RunPageData } from "./run-view";
 import { ShareControls } from "./share-controls";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 
 /** How often to look again while the run's end is known live but not yet in the page's data. */
 const FINISH_POLL_MS = 1_000;
@@ -34,7 +35,7 @@ export interface RunPageOwner {
  */
 export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwner }) {
   const { run, graph, workflowName, realtime } = data;
-  const finished = !isUnfinishedRun(run.status);
+  const finished = !!isFinishedRunStatus(run.status);
   const [liveProgress, setLiveProgress] = useState<RunProgress | null>(null);
   const [liveTexts, setLiveTexts] = useState<NodeTexts>({});
   // The page's data is the record; once it says the run ended, live progress has nothing to add.
@@ -48,7 +49,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
 
   const { refresh } = useRefreshWhileRunning({
     finished,
-    endedLive: progress !== null && !isUnfinishedRun(progress.status),
+    endedLive: progress !== null && !!isFinishedRunStatus(progress.status),
     realtime,
   });
 

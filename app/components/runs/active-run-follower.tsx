@@ -4,11 +4,11 @@ import type { RunProgress } from "~workflow/run-progress";
 import { tokenRenewalDelayMs } from "~/lib/runs/access-token";
 import { coalesce } from "~/lib/runs/coalesce";
 import { endedNodeCount } from "~/lib/runs/node-run-view";
-import { isUnfinishedRun } from "~/lib/runs/run-labels";
 import { fetchRealtimeAccess } from "~/lib/runs/run-requests";
 import { RealtimeRunFeed } from "./realtime-run-feed";
 import { activeRunStatus } from "~/lib/runs/runs-store";
 import { useRunController, useRuns, useRunsActions } from "./runs-context";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 
 const MAX_ACCESS_RETRY_MS = 10_000;
 /**
@@ -34,7 +34,7 @@ function Follower({ runId }: { runId: string }) {
   const access = useRuns((state) => (state.active?.runId === runId ? state.active.access : null));
   const status = useRuns(activeRunStatus);
   const ended = useRuns((state) => endedNodeCount(state.active?.progress ?? null));
-  const finished = status !== null && !isUnfinishedRun(status);
+  const finished = status !== null && !!isFinishedRunStatus(status);
   const [accessAttempt, setAccessAttempt] = useState(0);
   const [detailLoader] = useState(() =>
     coalesce(() => controller?.loadDetail(runId) ?? Promise.resolve(), { minIntervalMs: RECORDS_INTERVAL_MS }),

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "react";
-import { isUnfinishedRun } from "~/lib/runs/run-labels";
 import { useRunController, useRuns, useRunsActions } from "./runs-context";
 import { RunListItem } from "./run-list-item";
 import { useNow } from "./use-clock";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 
 /**
  * The right sidebar: the workflow's runs, newest first. Older pages load as the end of the list
@@ -18,7 +18,7 @@ export function HistoryPanel() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const endRef = useRef<HTMLDivElement>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const now = useNow(runs.some((run) => isUnfinishedRun(run.status)));
+  const now = useNow(runs.some((run) => !isFinishedRunStatus(run.status)));
 
   const loadMore = async () => {
     const result = await controller?.loadMore();

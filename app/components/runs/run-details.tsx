@@ -2,10 +2,11 @@ import { Link } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import { nodeRunViews } from "~/lib/runs/node-run-view";
 import type { RunSummary } from "~/lib/runs/run-schemas";
-import { canRetry, isUnfinishedRun } from "~/lib/runs/run-labels";
+import { canRetry } from "~/lib/runs/run-labels";
 import { isRunBusy } from "~/lib/runs/runs-store";
 import { NodeDetailsList } from "./node-details";
 import { useRunController, useRuns } from "./runs-context";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 
 const actionClass =
   "rounded-md border border-line bg-panel-2 px-2.5 py-1 text-[12px] font-medium text-zinc-200 hover:border-[#3a3a4c] hover:text-white disabled:cursor-not-allowed disabled:opacity-40";
@@ -35,7 +36,7 @@ export function RunDetails({ run }: { run: RunSummary }) {
     };
   }, [loaded, controller, run.id]);
 
-  const unfinished = isUnfinishedRun(run.status);
+  const unfinished = !isFinishedRunStatus(run.status);
   return (
     <div className="flex flex-col gap-2">
       {run.error ? <p className="rounded-md bg-red-500/10 px-2 py-1.5 text-[12px] text-red-200">{run.error}</p> : null}

@@ -2,10 +2,10 @@ import type { NodeTexts } from "~/lib/llm-text-stream";
 import { getNodeDefinition } from "~workflow/nodes/registry";
 import type { NodeStatus, RunProgress } from "~workflow/run-progress";
 import type { RunDetail } from "./run-schemas";
-import { isUnfinishedRun } from "./run-labels";
 import { displayValue } from "./port-values";
 import type { NodeOutputs } from "~workflow/values";
 import type { MediaKind } from "~workflow/values";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 
 /** What a node shows of a run: its live status while it runs, its outputs once it has them. */
 export interface NodeRunView {
@@ -27,7 +27,7 @@ export interface NodeRunView {
  */
 export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | null, texts: NodeTexts = {}): Record<string, NodeRunView> {
   // Records that say the run ended are final; the feed may not have caught up with them yet.
-  if (detail && !isUnfinishedRun(detail.status)) progress = null;
+  if (detail && !!isFinishedRunStatus(detail.status)) progress = null;
   const records = new Map((detail?.nodes ?? []).map((node) => [node.nodeId, node]));
   const views: Record<string, NodeRunView> = {};
   for (const [nodeId, record] of records) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunStatus } from "~workflow/run-progress";
-import { canRetry, formatDuration, formatRunTime, isUnfinishedRun, runDuration, scopeLabel } from "./run-labels";
+import { canRetry, formatDuration, formatRunTime, runDuration, scopeLabel } from "./run-labels";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 
 describe("scopeLabel", () => {
   it("names what a run covered, and calls every retry a retry", () => {
@@ -56,8 +57,8 @@ describe("run statuses", () => {
   it("offers a retry only where something did not succeed, once the run ended", () => {
     const statuses: RunStatus[] = ["completed", "partial", "failed", "cancelled", "running"];
     expect(statuses.filter(canRetry)).toEqual(["partial", "failed"]);
-    expect(isUnfinishedRun("queued")).toBe(true);
-    expect(isUnfinishedRun("running")).toBe(true);
-    expect(isUnfinishedRun("cancelled")).toBe(false);
+    expect(!isFinishedRunStatus("queued")).toBe(true);
+    expect(!isFinishedRunStatus("running")).toBe(true);
+    expect(!isFinishedRunStatus("cancelled")).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { FINISHED_RUN_STATUSES, type NodeStatus, type RunStatus } from "~workflow/run-progress";
+import type { NodeStatus, RunStatus } from "~workflow/run-progress";
 import type { RunSummary } from "./run-schemas";
 
 // The words and numbers the editor shows for runs, in one place so the history, the node
@@ -59,10 +59,6 @@ export const NODE_STATUS_TONES: Record<NodeStatus, StatusTone> = {
   skipped: "neutral",
   cancelled: "neutral",
 };
-
-export function isUnfinishedRun(status: RunStatus): boolean {
-  return !FINISHED_RUN_STATUSES.includes(status);
-}
 
 /** Only runs where something did not succeed have anything to retry. */
 export function canRetry(status: RunStatus): boolean {

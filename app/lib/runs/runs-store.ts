@@ -1,8 +1,8 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { NodeTexts } from "~/lib/llm-text-stream";
 import type { RunProgress, RunStatus } from "~workflow/run-progress";
-import { isUnfinishedRun } from "./run-labels";
 import type { RealtimeAccess, RunDetail, RunScope, RunsPage, RunSummary, StartedRun } from "./run-schemas";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 
 /**
  * The run the editor follows live and lays over the canvas: the one last started here (or found
@@ -118,7 +118,7 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
         // An ended run's entry is final (the feed can lag behind the records that said so).
         set((state) => ({
           active: { ...active, progress },
-          runs: patchRun(state.runs, runId, (run) => (isUnfinishedRun(run.status) ? withProgress(run, progress) : run)),
+          runs: patchRun(state.runs, runId, (run) => (!isFinishedRunStatus(run.status) ? withProgress(run, progress) : run)),
         }));
       },
 
@@ -132,7 +132,7 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
         set((state) => {
           // The feed is newer than the records while a run goes; once the records say it ended, they are final.
           const live = state.active?.runId === detail.id && state.active.progress;
-          const runs = !live || !isUnfinishedRun(summary.status) ? patchRun(state.runs, detail.id, () => summary) : state.runs;
+          const runs = !live || !!isFinishedRunStatus(summary.status) ? patchRun(state.runs, detail.id, () => summary) : state.runs;
           return { details: { ...state.details, [detail.id]: detail }, runs };
         });
       },
@@ -222,7 +222,7 @@ export function withProgress(run: RunSummary, progress: RunProgress): RunSummary
 export function isRunBusy(state: Pick<RunsState, "starting" | "active" | "runs">): boolean {
   if (state.starting) return true;
   const status = activeRunStatus(state);
-  return status !== null && isUnfinishedRun(status);
+  return status !== null && !isFinishedRunStatus(status);
 }
 
 /**
@@ -234,11 +234,11 @@ export function activeRunStatus(state: Pick<RunsState, "active" | "runs">): RunS
   const { active } = state;
   if (!active) return null;
   const entry = state.runs.find((run) => run.id === active.runId)?.status;
-  if (entry !== undefined && !isUnfinishedRun(entry)) return entry;
+  if (entry !== undefined && !!isFinishedRunStatus(entry)) return entry;
   return active.progress?.status ?? entry ?? "queued";
 }
 
 /** The newest run that has not ended: after a reload, the one to follow live. */
 export function runToResume(runs: readonly RunSummary[]): RunSummary | null {
-  return runs.find((run) => isUnfinishedRun(run.status)) ?? null;
+  return runs.find((run) => !isFinishedRunStatus(run.status)) ?? null;
 }
