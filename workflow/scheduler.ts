@@ -1,30 +1,33 @@
 import type { Graph, GraphNode } from "./graph";
 import { nodeName } from "./graph-validation";
-import { getNodeDefinition, isNodeType, isSourceNode, type NodeType } from "./nodes/registry";
-import type { NodeProgress, NodeStatus, RunProgress, RunStatus } from "./run-progress";
-import { nodeFingerprint } from "./fingerprint";
-import { prepareNodeInputs, resolveInputs } from "./inputs";
-import type { RunPlan } from "./plan";
-import type { NodeRecordUpdate, RunNodeRequest, RunHost } from "./host";
-import { previewOf, textLimitFor, truncateText } from "./progress";
-import { type NodeInputs, type NodeOutputs } from "./values";
 import { NodeError } from "./execution";
+import { nodeFingerprint } from "./fingerprint";
+import type { NodeRecordUpdate, RunHost, RunNodeRequest } from "./host";
+import { prepareNodeInputs, resolveInputs } from "./inputs";
+import { getNodeDefinition, isNodeType, type NodeType } from "./nodes/registry";
+import type { RunPlan } from "./plan";
+import { textLimitFor, type TextLimit } from "./progress";
+import type { FinishedRunStatus, NodeProgress, NodeStatus, RunProgress } from "./run-progress";
+import {
+  describeFailure,
+  downstreamOf,
+  errorMessage,
+  finalStatus,
+  finishedProgress,
+  indexDependencies,
+  initialProgress,
+  nodesOfPlan,
+  progressOfResult,
+  recordOf,
+  reusedResult,
+  skipReason,
+  unstartedResult,
+  withNodeProgress,
+  type NodeResult,
+} from "./run-state";
+import type { NodeInputs, NodeOutputs } from "./values";
 
-export interface NodeResult {
-  status: NodeStatus;
-  /** The inputs the execution used (after number conversion), when they could be resolved. */
-  inputs: NodeInputs | null;
-  outputs: NodeOutputs | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  fingerprint: string | null;
-  /** A success kept from an earlier run (retry, resume) rather than executed in this one. */
-  reused: boolean;
-}
-
-export type FinishedRunStatus = Extract<RunStatus, "completed" | "partial" | "failed" | "cancelled">;
+export type { NodeResult } from "./run-state";
 
 export interface RunResult {
   status: FinishedRunStatus;
@@ -50,347 +53,353 @@ export interface ExecuteRunOptions {
   cancelGraceMs?: number;
 }
 
-type Phase = "queued" | "active" | "done";
-
 /**
  * Executes a planned run by dataflow: a node starts as soon as every node it depends on in this
  * run has succeeded, up to `concurrency` at once, and never waits for unrelated branches. A failed
  * node skips what depends on it while other branches go on. Every transition is recorded and
- * published through the port. Resolves once every node has a final state; it does not throw for
- * node or port failures.
+ * published through the host. Resolves once every node has a final state; it does not throw for
+ * node or host failures.
  */
-export async function executeRun({
-  runId,
-  graph,
-  plan,
-  host,
-  concurrency = 4,
-  signal,
-  now = () => new Date(),
-  cancelGraceMs = 10_000,
-}: ExecuteRunOptions): Promise<RunResult> {
+export async function executeRun(options: ExecuteRunOptions): Promise<RunResult> {
+  const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number of at least 1, not ${concurrency}.`);
   }
+  return new RunScheduler({ ...options, concurrency }).run();
+}
 
-  const nodesById = new Map(graph.nodes.map((node) => [node.id, node]));
-  const executeIds = [...new Set(plan.executeNodeIds)];
-  const executing = new Set(executeIds);
-  const reusedIds = Object.keys(plan.reusedNodes).filter((id) => !executing.has(id));
-  const textLimit = textLimitFor(executeIds.length + reusedIds.length);
+/** Where a node to execute stands: waiting for its inputs or a slot, executing, or ended. */
+type Phase = "queued" | "active" | "done";
 
-  const dependents = new Map<string, string[]>();
-  const waitingOn = new Map<string, number>(executeIds.map((id) => [id, 0]));
-  const linked = new Set<string>();
-  for (const edge of graph.edges) {
-    const key = JSON.stringify([edge.source, edge.target]);
-    if (!executing.has(edge.source) || !executing.has(edge.target) || linked.has(key)) continue;
-    linked.add(key);
-    const list = dependents.get(edge.source) ?? [];
-    list.push(edge.target);
-    dependents.set(edge.source, list);
-    waitingOn.set(edge.target, (waitingOn.get(edge.target) ?? 0) + 1);
-  }
+/** A node ready to execute: its inputs resolved and checked, its work fingerprinted. */
+interface PreparedExecution {
+  nodeType: NodeType;
+  params: RunNodeRequest["params"];
+  inputs: NodeInputs;
+  fingerprint: string;
+}
 
-  const outputsByNode: Record<string, NodeOutputs> = { ...plan.upstreamOutputs };
-  const results: Record<string, NodeResult> = {};
-  const phases = new Map<string, Phase>(executeIds.map((id) => [id, "queued"]));
-  const ready: string[] = [];
-  const controllers = new Map<string, AbortController>();
-  const pendingWrites = new Set<Promise<void>>();
-  const pendingReports = new Set<Promise<void>>();
-  let active = 0;
-  let finished = 0;
-  let cancelling = false;
-  let runError: string | null = null;
-  let resolveDone = () => {};
-  const done = new Promise<void>((resolve) => {
-    resolveDone = resolve;
-  });
+/**
+ * One run's execution. Steps: `run` records the queue and starts what is ready; `pump` starts
+ * ready nodes while slots are free; `execute` prepares, records the start, runs the node and
+ * `finish`es it; `finish` settles a node and releases what waits on it (or skips it on failure);
+ * `cancel` stops everything. Progress is replaced on every change, never mutated.
+ */
+class RunScheduler {
+  private readonly runId: string;
+  private readonly graph: Graph;
+  private readonly host: RunHost;
+  private readonly concurrency: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly now: () => Date;
+  private readonly cancelGraceMs: number;
 
-  const runStartedAt = now().toISOString();
-  const initialNodes: Record<string, NodeProgress> = {};
-  for (const id of executeIds) initialNodes[id] = nodeProgress({ status: "queued" });
-  for (const id of reusedIds) {
-    const reused = plan.reusedNodes[id];
-    const result: NodeResult = { status: "success", error: null, reused: true, ...reused };
-    results[id] = result;
-    outputsByNode[id] = reused.outputs;
-    initialNodes[id] = nodeProgress({
-      status: "success",
-      startedAt: reused.startedAt,
-      finishedAt: reused.finishedAt,
-      durationMs: reused.durationMs,
-      preview: previewOf(nodesById.get(id)?.type ?? "", reused.outputs, textLimit),
+  private readonly nodesById: Map<string, GraphNode>;
+  private readonly executeIds: string[];
+  private readonly dependents: ReadonlyMap<string, readonly string[]>;
+  private readonly inputsPending: Map<string, number>;
+  private readonly textLimit: TextLimit;
+  private readonly startedAt: string;
+
+  private readonly phases: Map<string, Phase>;
+  private readonly results: Record<string, NodeResult> = {};
+  private readonly outputsByNode: Record<string, NodeOutputs>;
+  private readonly ready: string[] = [];
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly pendingWrites = new Set<Promise<void>>();
+  private readonly pendingReports = new Set<Promise<void>>();
+  private progress: RunProgress;
+  private active = 0;
+  private finished = 0;
+  private cancelling = false;
+  private runError: string | null = null;
+  private resolveDone = () => {};
+
+  constructor(options: ExecuteRunOptions & { concurrency: number }) {
+    this.runId = options.runId;
+    this.graph = options.graph;
+    this.host = options.host;
+    this.concurrency = options.concurrency;
+    this.signal = options.signal;
+    this.now = options.now ?? (() => new Date());
+    this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
+
+    const { plan } = options;
+    const { executeIds, reusedIds } = nodesOfPlan(plan);
+    this.nodesById = new Map(this.graph.nodes.map((node) => [node.id, node]));
+    this.executeIds = executeIds;
+    const index = indexDependencies(this.graph.edges, executeIds);
+    this.dependents = index.dependents;
+    this.inputsPending = new Map(index.inputsPending);
+    this.textLimit = textLimitFor(executeIds.length + reusedIds.length);
+    this.phases = new Map(executeIds.map((id) => [id, "queued"]));
+    this.outputsByNode = { ...plan.upstreamOutputs };
+    for (const id of reusedIds) {
+      this.results[id] = reusedResult(plan, id);
+      this.outputsByNode[id] = plan.reusedNodes[id].outputs;
+    }
+    this.startedAt = this.now().toISOString();
+    this.progress = initialProgress({
+      runId: this.runId,
+      startedAt: this.startedAt,
+      executeIds,
+      reused: this.results,
+      typeOf: (id) => this.typeOf(id),
+      textLimit: this.textLimit,
     });
   }
-  // Replaced, never mutated: each report hands the port an object that stays as it was sent.
-  let progress: RunProgress = {
-    version: 1,
-    runId,
-    status: "running",
-    startedAt: runStartedAt,
-    finishedAt: null,
-    nodes: initialNodes,
-    error: null,
-  };
 
-  function setNode(id: string, patch: Partial<NodeProgress>): void {
-    progress = { ...progress, nodes: { ...progress.nodes, [id]: { ...progress.nodes[id], ...patch } } };
+  async run(): Promise<RunResult> {
+    const done = new Promise<void>((resolve) => {
+      this.resolveDone = resolve;
+    });
+    this.publish();
+    await Promise.all([
+      ...this.executeIds.map((id) => this.save({ runId: this.runId, nodeId: id, status: "queued" })),
+      ...Object.entries(this.results).map(([id, result]) => this.save(recordOf(this.runId, id, result))),
+    ]);
+
+    const cancel = () => this.cancel();
+    this.signal?.addEventListener("abort", cancel);
+    if (this.signal?.aborted) this.cancel();
+    for (const id of this.executeIds) {
+      if (this.inputsPending.get(id) === 0 && this.phases.get(id) === "queued") this.ready.push(id);
+    }
+    this.pump();
+    await done;
+    this.signal?.removeEventListener("abort", cancel);
+    while (this.pendingWrites.size > 0) await Promise.all(this.pendingWrites);
+    return this.end();
   }
 
-  function publish(): Promise<void> {
-    const snapshot = progress;
-    const report = (async () => host.reportProgress(snapshot))();
-    pendingReports.add(report);
+  /** Starts ready nodes while slots are free; fails what can never start; notices the end. */
+  private pump(): void {
+    while (!this.cancelling && this.active < this.concurrency && this.ready.length > 0) {
+      const id = this.ready.shift();
+      if (id !== undefined && this.phases.get(id) === "queued") this.start(id);
+    }
+    if (!this.cancelling && this.active === 0 && this.ready.length === 0 && this.finished < this.executeIds.length) {
+      // Only a loop of connections leaves nodes waiting with nothing running; planRun refuses those.
+      for (const id of this.queuedIds()) {
+        this.settleUnstarted(id, "failed", `${this.nameOf(id)} could not start: its inputs form a loop.`);
+      }
+      this.publish();
+    }
+    if (this.finished === this.executeIds.length && this.active === 0) this.resolveDone();
+  }
+
+  private start(id: string): void {
+    this.phases.set(id, "active");
+    this.active++;
+    void this.execute(id).finally(() => {
+      this.active--;
+      this.pump();
+    });
+  }
+
+  private async execute(id: string): Promise<void> {
+    const started = this.now();
+    const startedAt = started.toISOString();
+    const ended = () => {
+      const finishedAt = this.now();
+      return { startedAt, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - started.getTime() };
+    };
+    const endAs = (
+      outcome: { status: NodeStatus; error: string | null },
+      fields: { inputs: NodeInputs | null; outputs?: NodeOutputs; fingerprint?: string },
+    ) =>
+      this.finish(id, {
+        ...ended(),
+        ...outcome,
+        inputs: fields.inputs,
+        outputs: fields.outputs ?? null,
+        fingerprint: fields.fingerprint ?? null,
+        reused: false,
+      });
+
+    let prepared: PreparedExecution;
+    try {
+      prepared = this.prepare(id);
+    } catch (error) {
+      const inputs = error instanceof PreparationError ? error.inputs : null;
+      await endAs({ status: "failed", error: describeFailure(error instanceof PreparationError ? error.cause : error) }, { inputs });
+      return;
+    }
+    const { inputs, fingerprint } = prepared;
+
+    this.setNode(id, { status: "running", startedAt, preview: null, error: null });
+    this.publish();
+    const recorded = await this.save({ runId: this.runId, nodeId: id, status: "running", startedAt, inputs, fingerprint });
+    if (!recorded || this.cancelling) {
+      const outcome = this.cancelling
+        ? { status: "cancelled" as const, error: null }
+        : { status: "failed" as const, error: "Unexpected error: the node's start could not be saved." };
+      await endAs(outcome, { inputs, fingerprint });
+      return;
+    }
+
+    const controller = new AbortController();
+    this.controllers.set(id, controller);
+    try {
+      const running = (async () =>
+        this.host.runNode({
+          runId: this.runId,
+          nodeId: id,
+          nodeType: prepared.nodeType,
+          params: prepared.params,
+          inputs,
+          signal: controller.signal,
+        }))();
+      const outputs = checkOutputs(prepared.nodeType, await settledOrAbandoned(running, controller.signal, this.cancelGraceMs));
+      await endAs({ status: "success", error: null }, { inputs, outputs, fingerprint });
+    } catch (error) {
+      // Once the run is cancelled, any way an execution ends short of success is its cancellation.
+      const outcome = this.cancelling
+        ? { status: "cancelled" as const, error: null }
+        : { status: "failed" as const, error: describeFailure(error) };
+      await endAs(outcome, { inputs, fingerprint });
+    } finally {
+      this.controllers.delete(id);
+    }
+  }
+
+  /** Resolves and checks a node's inputs; throws a PreparationError with what could be resolved. */
+  private prepare(id: string): PreparedExecution {
+    let inputs: NodeInputs | null = null;
+    try {
+      const node = this.nodesById.get(id);
+      if (!node) throw new NodeError(`Node "${id}" is not in this run's graph.`);
+      const nodeType = node.type;
+      if (!isNodeType(nodeType)) throw new NodeError(`${this.nameOf(id)} has the unknown type "${nodeType}".`);
+      inputs = resolveInputs(node, this.graph, this.outputsByNode);
+      const checked = prepareNodeInputs(node, inputs);
+      return {
+        nodeType,
+        params: checked.params,
+        inputs: checked.inputs,
+        fingerprint: nodeFingerprint(nodeType, checked.params, checked.inputs),
+      };
+    } catch (error) {
+      throw new PreparationError(error, inputs);
+    }
+  }
+
+  /** Settles a node that ran (or tried to), skips what depended on a failure, releases what waited on a success. */
+  private async finish(id: string, result: NodeResult): Promise<void> {
+    this.settle(id, result);
+    if (result.status === "failed") {
+      const reason = skipReason(this.nodesById.get(id) ?? { id });
+      for (const skipped of downstreamOf(id, this.dependents, (candidate) => this.phases.get(candidate) === "queued")) {
+        this.settleUnstarted(skipped, "skipped", reason);
+      }
+    }
+    this.publish();
+    await this.save(recordOf(this.runId, id, result));
+    if (result.status !== "success") return;
+    for (const dependent of this.dependents.get(id) ?? []) {
+      const remaining = (this.inputsPending.get(dependent) ?? 0) - 1;
+      this.inputsPending.set(dependent, remaining);
+      if (remaining === 0 && this.phases.get(dependent) === "queued") this.ready.push(dependent);
+    }
+  }
+
+  private cancel(): void {
+    if (this.cancelling || this.finished === this.executeIds.length) return;
+    this.cancelling = true;
+    for (const controller of this.controllers.values()) controller.abort(this.signal?.reason);
+    this.ready.length = 0;
+    for (const id of this.queuedIds()) this.settleUnstarted(id, "cancelled", null);
+    this.publish();
+    this.pump();
+  }
+
+  /** The run's final state: published (and checked), and returned. */
+  private async end(): Promise<RunResult> {
+    const status = finalStatus(this.results, this.graph);
+    const finishedAt = this.now().toISOString();
+    this.progress = finishedProgress(this.progress, { status, finishedAt, error: this.runError }, this.textLimit);
+    const finalReport = this.publish();
+    await Promise.allSettled([...this.pendingReports]);
+    try {
+      await finalReport;
+    } catch (error) {
+      this.runError ??= `Could not publish the run's final progress: ${errorMessage(error)}`;
+    }
+    return { status, nodes: this.results, startedAt: this.startedAt, finishedAt, error: this.runError };
+  }
+
+  /** Gives a node its final state in memory and in progress; the caller saves it. */
+  private settle(id: string, result: NodeResult): void {
+    this.results[id] = result;
+    this.phases.set(id, "done");
+    this.finished++;
+    if (result.status === "success" && result.outputs) this.outputsByNode[id] = result.outputs;
+    this.setNode(id, progressOfResult(result, this.typeOf(id), this.textLimit));
+  }
+
+  /** Ends a node that never started, saving it in the background. */
+  private settleUnstarted(id: string, status: NodeStatus, error: string | null): void {
+    const result = unstartedResult(status, error, this.now().toISOString());
+    this.settle(id, result);
+    this.track(this.save(recordOf(this.runId, id, result)));
+  }
+
+  private setNode(id: string, patch: Partial<NodeProgress>): void {
+    this.progress = withNodeProgress(this.progress, id, patch);
+  }
+
+  private publish(): Promise<void> {
+    const snapshot = this.progress;
+    const report = (async () => this.host.reportProgress(snapshot))();
+    this.pendingReports.add(report);
     // Each report carries the whole state, so the next one repairs a failed one; the final report is checked.
-    void report.catch(() => {}).finally(() => pendingReports.delete(report));
+    void report.catch(() => {}).finally(() => this.pendingReports.delete(report));
     return report;
   }
 
-  async function save(update: NodeRecordUpdate): Promise<boolean> {
-    // One more attempt rides out a brief hiccup; after that the run reports the problem.
+  /** Records a transition; one more attempt rides out a brief hiccup, after that the run reports the problem. */
+  private async save(update: NodeRecordUpdate): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await host.recordNode(update);
+        await this.host.recordNode(update);
         return true;
       } catch (error) {
         if (attempt >= 2) {
-          runError ??= `Could not save the state of ${nameOf(update.nodeId)}: ${errorMessage(error)}`;
+          this.runError ??= `Could not save the state of ${this.nameOf(update.nodeId)}: ${errorMessage(error)}`;
           return false;
         }
       }
     }
   }
 
-  function track(write: Promise<unknown>): void {
+  private track(write: Promise<unknown>): void {
     const settled = write.then(() => {});
-    pendingWrites.add(settled);
-    void settled.finally(() => pendingWrites.delete(settled));
+    this.pendingWrites.add(settled);
+    void settled.finally(() => this.pendingWrites.delete(settled));
   }
 
-  function nameOf(id: string): string {
-    return nodeName(nodesById.get(id) ?? { id });
+  private queuedIds(): string[] {
+    return this.executeIds.filter((id) => this.phases.get(id) === "queued");
   }
 
-  /** Gives a node its final state in memory and in progress; the caller saves it. */
-  function settle(id: string, result: NodeResult): void {
-    results[id] = result;
-    phases.set(id, "done");
-    finished++;
-    if (result.status === "success" && result.outputs) outputsByNode[id] = result.outputs;
-    setNode(id, {
-      status: result.status,
-      startedAt: result.startedAt,
-      finishedAt: result.finishedAt,
-      durationMs: result.durationMs,
-      preview:
-        result.status === "success" && result.outputs
-          ? previewOf(nodesById.get(id)?.type ?? "", result.outputs, textLimit)
-          : null,
-      error: result.error === null ? null : truncateText(result.error, textLimit),
-    });
+  private typeOf(id: string): string {
+    return this.nodesById.get(id)?.type ?? "";
   }
 
-  /** Ends a node that never started (skipped, cancelled, unreachable). */
-  function settleUnstarted(id: string, status: NodeStatus, error: string | null): void {
-    const result: NodeResult = {
-      status,
-      inputs: null,
-      outputs: null,
-      startedAt: null,
-      finishedAt: now().toISOString(),
-      durationMs: null,
-      error,
-      fingerprint: null,
-      reused: false,
-    };
-    settle(id, result);
-    track(save(recordOf(runId, id, result)));
+  private nameOf(id: string): string {
+    return nodeName(this.nodesById.get(id) ?? { id });
   }
-
-  function skipDependentsOf(failedId: string): void {
-    const reason = `Skipped because ${nameOf(failedId)} failed.`;
-    const pending = [...(dependents.get(failedId) ?? [])];
-    for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
-      if (phases.get(id) !== "queued") continue;
-      settleUnstarted(id, "skipped", reason);
-      pending.push(...(dependents.get(id) ?? []));
-    }
-  }
-
-  async function finish(id: string, result: NodeResult): Promise<void> {
-    settle(id, result);
-    if (result.status === "failed") skipDependentsOf(id);
-    publish();
-    await save(recordOf(runId, id, result));
-    if (result.status !== "success") return;
-    for (const dependent of dependents.get(id) ?? []) {
-      const remaining = (waitingOn.get(dependent) ?? 0) - 1;
-      waitingOn.set(dependent, remaining);
-      if (remaining === 0 && phases.get(dependent) === "queued") ready.push(dependent);
-    }
-  }
-
-  async function execute(id: string): Promise<void> {
-    const started = now();
-    const startedAt = started.toISOString();
-    const partial = { outputs: null, startedAt, fingerprint: null, reused: false } as const;
-    const ended = () => {
-      const finishedDate = now();
-      return { finishedAt: finishedDate.toISOString(), durationMs: finishedDate.getTime() - started.getTime() };
-    };
-
-    let inputs: NodeInputs | null = null;
-    let prepared: { nodeType: NodeType; params: RunNodeRequest["params"]; hash: string };
-    try {
-      const node = nodesById.get(id);
-      if (!node) throw new NodeError(`Node "${id}" is not in this run's graph.`);
-      const nodeType = node.type;
-      if (!isNodeType(nodeType)) throw new NodeError(`${nameOf(id)} has the unknown type "${nodeType}".`);
-      inputs = resolveInputs(node, graph, outputsByNode);
-      const checked = prepareNodeInputs(node, inputs);
-      inputs = checked.inputs;
-      const hash = nodeFingerprint(nodeType, checked.params, inputs);
-      prepared = { nodeType, params: checked.params, hash };
-    } catch (error) {
-      await finish(id, { ...partial, ...ended(), status: "failed", inputs, error: describeFailure(error) });
-      return;
-    }
-    const { nodeType, params, hash } = prepared;
-    const usedInputs = inputs;
-
-    setNode(id, { status: "running", startedAt, preview: null, error: null });
-    publish();
-    const recorded = await save({ runId, nodeId: id, status: "running", startedAt, inputs: usedInputs, fingerprint: hash });
-    if (!recorded || cancelling) {
-      const outcome = cancelling
-        ? { status: "cancelled" as const, error: null }
-        : { status: "failed" as const, error: "Unexpected error: the node's start could not be saved." };
-      await finish(id, { ...partial, ...ended(), ...outcome, inputs: usedInputs, fingerprint: hash });
-      return;
-    }
-
-    const controller = new AbortController();
-    controllers.set(id, controller);
-    try {
-      const running = (async () =>
-        host.runNode({
-          runId,
-          nodeId: id,
-          nodeType,
-          params,
-          inputs: usedInputs,
-          signal: controller.signal,
-        }))();
-      const outputs = checkOutputs(nodeType, await settledOrAbandoned(running, controller.signal, cancelGraceMs));
-      await finish(id, { ...partial, ...ended(), status: "success", inputs: usedInputs, outputs, error: null, fingerprint: hash });
-    } catch (error) {
-      // Once the run is cancelled, any way an execution ends short of success is its cancellation.
-      const outcome = cancelling
-        ? { status: "cancelled" as const, error: null }
-        : { status: "failed" as const, error: describeFailure(error) };
-      await finish(id, { ...partial, ...ended(), ...outcome, inputs: usedInputs, fingerprint: hash });
-    } finally {
-      controllers.delete(id);
-    }
-  }
-
-  function start(id: string): void {
-    phases.set(id, "active");
-    active++;
-    void execute(id).finally(() => {
-      active--;
-      pump();
-    });
-  }
-
-  function pump(): void {
-    while (!cancelling && active < concurrency && ready.length > 0) {
-      const id = ready.shift();
-      if (id !== undefined && phases.get(id) === "queued") start(id);
-    }
-    if (!cancelling && active === 0 && ready.length === 0 && finished < executeIds.length) {
-      // Only a loop of connections leaves nodes waiting with nothing running; planRun refuses those.
-      for (const id of executeIds) {
-        if (phases.get(id) === "queued") settleUnstarted(id, "failed", `${nameOf(id)} could not start: its inputs form a loop.`);
-      }
-      publish();
-    }
-    if (finished === executeIds.length && active === 0) resolveDone();
-  }
-
-  function cancel(): void {
-    if (cancelling || finished === executeIds.length) return;
-    cancelling = true;
-    for (const controller of controllers.values()) controller.abort(signal?.reason);
-    ready.length = 0;
-    for (const id of executeIds) {
-      if (phases.get(id) === "queued") settleUnstarted(id, "cancelled", null);
-    }
-    publish();
-    pump();
-  }
-
-  publish();
-  await Promise.all([
-    ...executeIds.map((id) => save({ runId, nodeId: id, status: "queued" })),
-    ...reusedIds.map((id) => save(recordOf(runId, id, results[id]))),
-  ]);
-
-  signal?.addEventListener("abort", cancel);
-  if (signal?.aborted) cancel();
-  for (const id of executeIds) {
-    if (waitingOn.get(id) === 0 && phases.get(id) === "queued") ready.push(id);
-  }
-  pump();
-  await done;
-  signal?.removeEventListener("abort", cancel);
-  while (pendingWrites.size > 0) await Promise.all(pendingWrites);
-
-  const status = finalStatus(results, nodesById);
-  const finishedAt = now().toISOString();
-  progress = { ...progress, status, finishedAt, error: runError === null ? null : truncateText(runError, textLimit) };
-  const finalReport = publish();
-  await Promise.allSettled([...pendingReports]);
-  try {
-    await finalReport;
-  } catch (error) {
-    runError ??= `Could not publish the run's final progress: ${errorMessage(error)}`;
-  }
-  return { status, nodes: results, startedAt: runStartedAt, finishedAt, error: runError };
 }
 
-/**
- * completed: every node succeeded. failed: nothing succeeded, where source nodes (which only pass
- * on a typed value or an upload) count only in a run that has nothing else. partial: the rest.
- */
-function finalStatus(results: Record<string, NodeResult>, nodesById: Map<string, GraphNode>): FinishedRunStatus {
-  const entries = Object.entries(results);
-  if (entries.some(([, result]) => result.status === "cancelled")) return "cancelled";
-  if (entries.every(([, result]) => result.status === "success")) return "completed";
-  const isCompute = ([id]: [string, NodeResult]) => {
-    const node = nodesById.get(id);
-    return node !== undefined && !isSourceNode(node);
-  };
-  const counted = entries.some(isCompute) ? entries.filter(isCompute) : entries;
-  return counted.some(([, result]) => result.status === "success") ? "partial" : "failed";
-}
-
-function nodeProgress(fields: Partial<NodeProgress> & Pick<NodeProgress, "status">): NodeProgress {
-  return { startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, ...fields };
-}
-
-function recordOf(runId: string, nodeId: string, result: NodeResult): NodeRecordUpdate {
-  const update: NodeRecordUpdate = { runId, nodeId, status: result.status };
-  if (result.inputs !== null) update.inputs = result.inputs;
-  if (result.outputs !== null) update.outputs = result.outputs;
-  if (result.error !== null) update.error = result.error;
-  if (result.startedAt !== null) update.startedAt = result.startedAt;
-  if (result.finishedAt !== null) update.finishedAt = result.finishedAt;
-  if (result.durationMs !== null) update.durationMs = result.durationMs;
-  if (result.fingerprint !== null) update.fingerprint = result.fingerprint;
-  return update;
+/** A node that could not be readied for execution, with the inputs resolved before the problem. */
+class PreparationError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly inputs: NodeInputs | null,
+  ) {
+    super(errorMessage(cause));
+    this.name = "PreparationError";
+  }
 }
 
 /** Outputs as the node's definition promises them; anything less is a defect of the execution. */
@@ -430,15 +439,4 @@ function settledOrAbandoned<T>(execution: Promise<T>, signal: AbortSignal, grace
       },
     );
   });
-}
-
-/** NodeErrors are written for people; anything else is a defect or an outage, labelled as such. */
-function describeFailure(error: unknown): string {
-  // By name too: a NodeError that crossed a task boundary arrives as a plain Error.
-  if (error instanceof NodeError || (error instanceof Error && error.name === "NodeError")) return error.message;
-  return `Unexpected error: ${errorMessage(error)}`;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -4,7 +4,7 @@ import type { NodeStatus, RunProgress } from "./run-progress";
 import type { NodeRecordUpdate, RunNodeRequest, RunHost } from "./host";
 import type { MediaValue, NodeOutputs } from "./values";
 
-// Helpers for the workflow core's unit tests: graph builders and a fake port whose executions
+// Helpers for the workflow core's unit tests: graph builders and a fake host whose executions
 // finish exactly when a test says so.
 
 export interface Deferred<T> {
@@ -23,7 +23,7 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** Lets every pending promise callback run (the fake port answers without timers). */
+/** Lets every pending promise callback run (the fake host answers without timers). */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
