@@ -13,6 +13,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "~workflow": fileURLToPath(new URL("./workflow", import.meta.url)),
+      "~test": fileURLToPath(new URL("./test", import.meta.url)),
       "~trigger": fileURLToPath(new URL("./trigger", import.meta.url)),
       "~": fileURLToPath(new URL("./app", import.meta.url)),
     },

@@ -11,7 +11,7 @@ import { createRun } from "~/.server/models/run.server";
 import { createUser } from "~/.server/models/user.server";
 import { createWorkflow } from "~/.server/models/workflow.server";
 import type { Graph, GraphEdge, GraphNode } from "~workflow/graph";
-import { startGeminiStub } from "../test/gemini-stub";
+import { startGeminiStub } from "~test/gemini-stub";
 import { cropImage, cropOutputFormat, cropRectangle } from "~workflow/executors/crop-image";
 import { extractFrame } from "~workflow/executors/extract-frame";
 import { executors as realExecutors } from "~workflow/executors";

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Graph, GraphEdge, GraphNode } from "~workflow/graph";
 import { freePort, stopEmbeddedDatabaseIn } from "../server/embedded-database";
 import { percentile, round } from "./stats";
-import { startGeminiStub, textReply } from "../test/gemini-stub";
+import { startGeminiStub, textReply } from "~test/gemini-stub";
 
 // Browser-visible latency (issue 5, "bench/"): from a node's status change in the engine (the
 // startedAt/finishedAt the engine records) to the editor's DOM showing it (a MutationObserver on

@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
-import { invalidApiKey, startGeminiStub, textReply } from "../test/gemini-stub";
+import { invalidApiKey, startGeminiStub, textReply } from "~test/gemini-stub";
 
 // The Gemini stand-in for the e2e suite (playwright.config.ts starts it beside the app): the
 // stub from test/gemini-stub.ts behind a fixed port, so the app's GEMINI_BASE_URL can name it,

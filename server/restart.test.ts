@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGeminiStub, textReply, type GeminiStub } from "../test/gemini-stub";
+import { startGeminiStub, textReply, type GeminiStub } from "~test/gemini-stub";
 import { stopEmbeddedDatabaseIn } from "./embedded-database";
 
 // The whole app as a process: a run survives `kill -9` of the server mid-run. The embedded

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { createMediaStore } from "~/.server/media-store.server";
 import { createAssetFromUpload } from "~/.server/models/asset.server";
-import { createMediaFixtures, type MediaFixtures } from "../test/media-fixtures";
+import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
 import { type MediaValue } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
 import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";

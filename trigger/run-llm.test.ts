@@ -2,7 +2,7 @@ import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
 import { streams } from "@trigger.dev/sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LLM_TEXT_STREAM_KEY, type LlmTextChunk } from "~/lib/llm-text-stream";
-import { invalidApiKey, startGeminiStub, textReply, type GeminiStub } from "../test/gemini-stub";
+import { invalidApiKey, startGeminiStub, textReply, type GeminiStub } from "~test/gemini-stub";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 
 // The run-llm task's own run function in the SDK's mock task context, with the real Gemini SDK

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createMediaFixtures, type MediaFixtures } from "../../test/media-fixtures";
+import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
 import { probe } from "~workflow/ffmpeg";
 import { NodeError } from "~workflow/execution";
 import { db } from "./db.server";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMAGE_MIME_TYPES } from "~workflow/nodes/upload-image";
 import { VIDEO_MIME_TYPES } from "~workflow/nodes/upload-video";
-import { createMediaFixtures, type MediaFixtures } from "../../test/media-fixtures";
+import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
 import { runFfmpeg } from "~workflow/ffmpeg";
 import { checkMediaType, mediaKindOf, readFileHead, sniffMediaType } from "./media-types.server";
 

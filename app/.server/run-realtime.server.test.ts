@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { createRun } from "~/.server/models/run.server";
-import { createOwner, createTestWorkflow, RecordingEngine } from "../../test/run-fixtures";
+import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
 import { graphOf, node } from "~workflow/test-support";
 import { runRealtimeAccess } from "./run-realtime.server";
 

@@ -7,8 +7,8 @@ import { loader as fileLoader } from "~/routes/files.$assetId";
 import { action as runPageAction, loader as runPageLoader } from "~/routes/runs.$runId";
 import { headers as sharePageHeaders, loader as sharePageLoader } from "~/routes/share.$token";
 import { loader as sharedFileLoader } from "~/routes/share.$token.files.$assetId";
-import { bearerAuth, cookieAuth, createTestUser, jsonRequest, respond, TEST_ORIGIN } from "../../test/route-helpers";
-import { createRunWithMedia, PRODUCT_DETAILS } from "../../test/share-fixtures";
+import { bearerAuth, cookieAuth, createTestUser, jsonRequest, respond, TEST_ORIGIN } from "~test/route-helpers";
+import { createRunWithMedia, PRODUCT_DETAILS } from "~test/share-fixtures";
 import { db } from "./db.server";
 import { createShareLink, revokeShareLink } from "./models/share.server";
 

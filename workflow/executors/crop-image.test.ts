@@ -8,7 +8,7 @@ import {
   executionContext,
   type MediaFixtures,
   type TestMediaStore,
-} from "../../test/media-fixtures";
+} from "~test/media-fixtures";
 import { probe, runFfmpeg } from "../ffmpeg";
 import type { MediaValue, NodeOutputs } from "../values";
 import { cropImage, cropRectangle } from "./crop-image";

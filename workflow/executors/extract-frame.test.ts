@@ -7,7 +7,7 @@ import {
   executionContext,
   type MediaFixtures,
   type TestMediaStore,
-} from "../../test/media-fixtures";
+} from "~test/media-fixtures";
 import { probe, runFfmpeg } from "../ffmpeg";
 import type { MediaValue } from "../values";
 import { extractFrame, formatSeconds } from "./extract-frame";

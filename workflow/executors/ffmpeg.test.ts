@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import ffmpeg from "fluent-ffmpeg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMediaFixtures, type MediaFixtures } from "../../test/media-fixtures";
+import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
 import { type FfmpegJob, ffmpegCommand, ffmpegPaths, probe, runFfmpeg } from "../ffmpeg";
 
 let fixtures: MediaFixtures;

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMediaFixtures, type MediaFixtures } from "../../test/media-fixtures";
+import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
 import { pngSize, readPngSize } from "./png-size";
 
 let fixtures: MediaFixtures;

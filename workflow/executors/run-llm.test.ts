@@ -13,14 +13,14 @@ import {
   startGeminiStub,
   stoppedForSafety,
   textReply,
-} from "../../test/gemini-stub";
+} from "~test/gemini-stub";
 import {
   createMediaFixtures,
   createTestMediaStore,
   executionContext,
   type MediaFixtures,
   type TestMediaStore,
-} from "../../test/media-fixtures";
+} from "~test/media-fixtures";
 import type { NodeInputs } from "../values";
 import type { LlmSettings } from "../execution";
 import { createRunLlm } from "./run-llm";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { cancelRun, createRun, type StartRunResult } from "~/.server/models/run.server";
-import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
+import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
 import { executors as realExecutors } from "~workflow/executors";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import type { Executor, ExecutorMap } from "~workflow/execution";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { createRun } from "~/.server/models/run.server";
 import type { RunProgress } from "~workflow/run-progress";
-import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
+import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
 import { edge, graphOf, llm, media, node } from "~workflow/test-support";
 import {
   createRunStore,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { getStorage } from "~/.server/storage/storage.server";
-import { createMediaFixtures, type MediaFixtures } from "../../../test/media-fixtures";
+import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
 import { createAssetFromUpload, getAsset, toAssetSummary, type UploadLimits } from "./asset.server";
 
 let fixtures: MediaFixtures;

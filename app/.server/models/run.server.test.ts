@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { createRunStore } from "~/.server/engine/run-store.server";
 import type { WorkflowEngine } from "~/.server/engine/engine.server";
-import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
+import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import {
   cancelRun,

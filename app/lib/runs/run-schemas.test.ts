@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRunStore } from "~/.server/engine/run-store.server";
 import { createRun, getRunForOwner, listRuns } from "~/.server/models/run.server";
 import { startRunResponse } from "~/.server/run-responses.server";
-import { createOwner, createTestWorkflow, RecordingEngine } from "../../../test/run-fixtures";
+import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import { RunDetailSchema, RunsPageSchema, StartedRunSchema } from "./run-schemas";
 
