@@ -4,6 +4,7 @@ import type { PlanProblem, PlanProblemCode } from "~workflow/plan";
 import { summarizeProblems } from "./graph.server";
 import { apiError, describeIssues } from "./http.server";
 import type { StartRunResult } from "./models/run.server";
+import type { StartedRun } from "~/lib/runs/run-schemas";
 
 // Answers shared by the /api/…/runs routes, so each error reads the same wherever it occurs.
 
@@ -41,15 +42,16 @@ function refusedRunError(problems: PlanProblem[]) {
 export function startRunResponse(request: Request, result: Exclude<StartRunResult, { status: "not_found" }>) {
   if (result.status === "refused") return refusedRunError(result.problems);
   const { run, realtime } = result.started;
-  return json(
-    {
-      run: { id: run.id, status: run.status, scope: run.scope },
-      realtime: {
-        runId: realtime.engineRunId,
-        accessToken: realtime.accessToken,
-        baseURL: realtime.realtimeBaseUrl ?? new URL(request.url).origin,
-      },
+  const body: StartedRun = {
+    run: { id: run.id, status: run.status, scope: run.scope },
+    realtime: {
+      runId: realtime.engineRunId,
+      accessToken: realtime.accessToken,
+      baseURL: realtime.realtimeBaseUrl ?? new URL(request.url).origin,
     },
+  };
+  return json(
+    body,
     // It carries a token: no cache may keep it.
     { status: 202, headers: { "Cache-Control": "no-store" } },
   );

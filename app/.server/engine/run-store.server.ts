@@ -1,5 +1,6 @@
 import { db } from "~/.server/db.server";
-import { Prisma, type NodeStatus, type RunEngine, type RunStatus } from "~/.server/generated/prisma/client";
+import type { NodeExecution } from "~/lib/runs/run-schemas";
+import { Prisma, type RunEngine, type RunStatus } from "~/.server/generated/prisma/client";
 import { GraphSchema, type Graph } from "~workflow/graph";
 import { isFinishedRunStatus, UNFINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
 import { retryPlan, type PlanResult, type PreviousNodeResult, type ReusedNode, type RunPlan } from "~workflow/plan";
@@ -102,19 +103,8 @@ async function writeRunStatus(runId: string, progress: RunProgress): Promise<voi
     WHERE "id" = ${runId} AND "status"::text IN (${Prisma.join(UNFINISHED_RUN_STATUSES)})`;
 }
 
-/** A NodeExecution row as planning and the engines read it. */
-export interface NodeExecutionRecord {
-  nodeId: string;
-  nodeType: string;
-  status: NodeStatus;
-  inputs: NodeInputs | null;
-  outputs: NodeOutputs | null;
-  error: string | null;
-  fingerprint: string | null;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  durationMs: number | null;
-}
+/** A NodeExecution row as planning, the engines and the run API read it: the API's own shape. */
+export type NodeExecutionRecord = NodeExecution;
 
 /** Everything an engine needs to execute (or resume) a run. */
 export interface RunForExecution {

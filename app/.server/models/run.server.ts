@@ -9,11 +9,10 @@ import {
   planRetryOf,
   toJson,
   toNodeExecutionRecord,
-  type NodeExecutionRecord,
 } from "~/.server/engine/run-store.server";
-import type { RunScope, RunStatus } from "~/.server/generated/prisma/client";
 import { GraphSchema, type Graph } from "~workflow/graph";
-import { planRun, type PlanProblem, type RunPlan } from "~workflow/plan";
+import type { RunDetail, RunSummary } from "~/lib/runs/run-schemas";
+import { planRun, RunScopeSchema, type PlanProblem, type RunPlan, type RunScope } from "~workflow/plan";
 import { isFinishedRunStatus } from "~workflow/run-progress";
 import { getWorkflow } from "./workflow.server";
 
@@ -24,38 +23,22 @@ import { getWorkflow } from "./workflow.server";
 export const RunIdParamsSchema = z.object({ runId: z.string().min(1).max(64) });
 
 export const RunRequestSchema = z.object({
-  scope: z.enum(["full", "selected", "single"], { error: 'scope must be "full", "selected" or "single".' }),
+  scope: z.enum(RunScopeSchema.options, { error: 'scope must be "full", "selected" or "single".' }),
   /** The nodes to run for `selected` (one or more) and `single` (exactly one); ignored for `full`. */
   nodeIds: z.array(z.string().min(1).max(200)).max(1_000).optional(),
 });
 export type RunRequest = z.infer<typeof RunRequestSchema>;
 
-export interface RunSummary {
-  id: string;
-  workflowId: string;
-  status: RunStatus;
-  scope: RunScope;
-  requestedNodeIds: string[];
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  durationMs: number | null;
-  error: string | null;
-  retryOfId: string | null;
-}
+export type { RunDetail, RunSummary };
 
-export interface RunDetail extends RunSummary {
-  /** One per node the run executed or reused, in the order of the run's graph. */
-  nodes: NodeExecutionRecord[];
-}
-
-export interface StartedRun {
+/** A run written and handed to its engine: its summary and how its engine can be followed. */
+export interface LaunchedRun {
   run: RunSummary;
   realtime: EngineHandle;
 }
 
 export type StartRunResult =
-  | { status: "ok"; started: StartedRun }
+  | { status: "ok"; started: LaunchedRun }
   | { status: "not_found" }
   /** The run cannot be made as asked: nothing was written. */
   | { status: "refused"; problems: PlanProblem[] };
@@ -193,7 +176,7 @@ async function insertRun(input: {
   return run.id;
 }
 
-async function startRun(runId: string, engine: WorkflowEngine): Promise<StartedRun> {
+async function startRun(runId: string, engine: WorkflowEngine): Promise<LaunchedRun> {
   let handle: EngineHandle;
   try {
     handle = await engine.start(runId);

@@ -1,16 +1,17 @@
 import { z } from "zod";
 import { NodeStatusSchema, RunStatusSchema } from "~workflow/run-progress";
+import { RunScopeSchema, type RunScope } from "~workflow/plan";
 import { NodeInputsSchema, NodeOutputsSchema } from "~workflow/values";
 
-// The run API's answers as the browser reads them. The server builds them from
-// app/.server/models/run.server.ts (RunSummary, RunDetail); run-api.test.ts feeds these schemas
-// what those functions return, so the two cannot drift apart. Dates arrive as ISO strings over
-// JSON and as Date objects through a loader; both become Dates.
+// The run API's answers, defined once: app/.server/models/run.server.ts builds RunSummary and
+// RunDetail with these types, app/.server/run-responses.server.ts the StartedRun answer, and the
+// browser parses what arrives with these schemas (run-schemas.test.ts feeds them what the server
+// really returns). Dates arrive as ISO strings over JSON and as Date objects through a loader;
+// both become Dates.
 
 const DateSchema = z.coerce.date();
 
-export const RunScopeSchema = z.enum(["full", "selected", "single"]);
-export type RunScope = z.infer<typeof RunScopeSchema>;
+export { RunScopeSchema, type RunScope };
 
 export const RunSummarySchema = z.object({
   id: z.string(),
@@ -38,6 +39,8 @@ export const NodeExecutionSchema = z.object({
   inputs: NodeInputsSchema.nullable(),
   outputs: NodeOutputsSchema.nullable(),
   error: z.string().nullable(),
+  /** Identifies the work done (workflow/fingerprint.ts), so equal work can be recognised. */
+  fingerprint: z.string().nullable(),
   startedAt: DateSchema.nullable(),
   finishedAt: DateSchema.nullable(),
   durationMs: z.number().nullable(),
