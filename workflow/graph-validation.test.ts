@@ -115,7 +115,7 @@ describe("validateGraph", () => {
     it("rejects a document over the byte limit", () => {
       const graph = { nodes: [node("a", "text", { text: "x".repeat(2_000) })], edges: [] };
       expect(problemsOf(graph, { maxBytes: 1_000 })).toEqual([
-        { code: "too_large", message: "The workflow is 2.1 kB, over the 1.0 kB limit. Remove nodes or shorten long texts." },
+        { code: "too_large", message: "The workflow is 2.1 kB, over the 1 kB limit. Remove nodes or shorten long texts." },
       ]);
       expect(validateGraph(graph, { maxBytes: 3_000 }).ok).toBe(true);
     });

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Graph, GraphNode } from "./graph";
-import { describeIssue } from "./graph-validation";
+import { describeIssue, describeIssues } from "./validation-messages";
 import { getNodeDefinition, type AnyNodeDefinition, type NodeParams, type NodeType } from "./nodes/registry";
 import type { PortDefinition, PortType } from "./nodes/types";
 import { type NodeInputs, type NodeOutputs, type PortValue } from "./values";
@@ -86,8 +86,7 @@ export function mergeParams(node: GraphNode, inputs: NodeInputs): NodeParams<Nod
   }
   const parsed = definition.params.safeParse(candidate);
   if (!parsed.success) {
-    const reasons = parsed.error.issues.map((issue) => `${issue.path.map(String).join(".") || "The parameters"} ${describeIssue(issue)}`);
-    throw new NodeError(`${reasons.join("; ")}.`);
+    throw new NodeError(`${describeIssues(parsed.error, "The parameters")}.`);
   }
   return parsed.data;
 }

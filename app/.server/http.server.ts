@@ -1,5 +1,6 @@
 import { json } from "@remix-run/node";
 import type { z } from "zod";
+import { describeIssues } from "~workflow/validation-messages";
 
 /** The one error shape every JSON endpoint answers with. */
 export interface ApiErrorBody {
@@ -61,12 +62,6 @@ export function parseParams<T extends z.ZodType>(params: unknown, schema: T): z.
   const parsed = schema.safeParse(params);
   if (!parsed.success) throw apiError(404, "not_found", "Not found.");
   return parsed.data;
-}
-
-export function describeIssues(error: z.ZodError) {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
 }
 
 function issueDetail(issue: z.core.$ZodIssue) {

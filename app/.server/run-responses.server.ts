@@ -2,7 +2,8 @@ import { json } from "@remix-run/node";
 import type { z } from "zod";
 import type { PlanProblem, PlanProblemCode } from "~workflow/plan";
 import { summarizeProblems } from "./graph.server";
-import { apiError, describeIssues } from "./http.server";
+import { apiError } from "./http.server";
+import { describeIssues } from "~workflow/validation-messages";
 import type { StartRunResult } from "./models/run.server";
 import type { StartedRun } from "~/lib/runs/run-schemas";
 

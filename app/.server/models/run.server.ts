@@ -23,7 +23,7 @@ import { getWorkflow } from "./workflow.server";
 export const RunIdParamsSchema = z.object({ runId: z.string().min(1).max(64) });
 
 export const RunRequestSchema = z.object({
-  scope: z.enum(RunScopeSchema.options, { error: 'scope must be "full", "selected" or "single".' }),
+  scope: RunScopeSchema,
   /** The nodes to run for `selected` (one or more) and `single` (exactly one); ignored for `full`. */
   nodeIds: z.array(z.string().min(1).max(200)).max(1_000).optional(),
 });

@@ -1,5 +1,6 @@
 import { db } from "~/.server/db.server";
-import { apiError, describeIssues } from "~/.server/http.server";
+import { apiError } from "~/.server/http.server";
+import { describeIssues } from "~workflow/validation-messages";
 import { isFinishedRunStatus, type RunProgress } from "~workflow/run-progress";
 import { runEvents, type RunEvents } from "../engine/run-events.server";
 import { NODE_EXECUTION_FIELDS, toNodeExecutionRecord } from "../engine/run-store.server";

@@ -1,4 +1,4 @@
-import { describeIssue } from "~workflow/graph-validation";
+import { describeIssue } from "~workflow/validation-messages";
 import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
 import type { EditorNodeData } from "./graph-conversion";
 
