@@ -3,7 +3,8 @@ import { getUserId } from "./auth.server";
 import type { Asset } from "./generated/prisma/client";
 import { findAssetForAccessCheck } from "./models/asset.server";
 import { sharedRunOwnerUsingAsset } from "./models/share.server";
-import { type BlobStorage, type ByteRange, getStorage } from "./storage/storage.server";
+import type { BlobStorage, ByteRange } from "./storage/blob-storage.server";
+import { getStorage } from "./storage/storage.server";
 
 // Who may read an asset's bytes is decided here and nowhere else: its owner (canReadAsset), and
 // a visitor holding a live share link of a run that uses it (findSharedAsset).

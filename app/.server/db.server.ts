@@ -1,11 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env.server";
+import { remember } from "./remember.server";
 
 export { Prisma } from "./generated/prisma/client";
-
-// One client per process; kept on globalThis so Vite's dev reloads do not open new pools.
-const globalForPrisma = globalThis as unknown as { weftPrisma?: PrismaClient };
 
 function createClient() {
   const url = env().DATABASE_URL;
@@ -15,4 +13,5 @@ function createClient() {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
 }
 
-export const db: PrismaClient = (globalForPrisma.weftPrisma ??= createClient());
+/** One client (and pool) per process. */
+export const db: PrismaClient = remember("prisma", createClient);

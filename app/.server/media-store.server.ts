@@ -8,7 +8,8 @@ import { db } from "./db.server";
 import type { Asset } from "./generated/prisma/client";
 import { mediaKindOf } from "./media-types.server";
 import { getAsset, recordAsset, storeMediaFile } from "./models/asset.server";
-import { type BlobStorage, getStorage } from "./storage/storage.server";
+import type { BlobStorage } from "./storage/blob-storage.server";
+import { getStorage } from "./storage/storage.server";
 
 /** Where files kept in S3 are downloaded for ffmpeg; named by content, so a file is fetched once per machine. */
 const DOWNLOAD_CACHE_DIR = path.join(tmpdir(), "weft-media-cache");

@@ -1,23 +1,20 @@
 import { env } from "~/.server/env.server";
+import { remember } from "~/.server/remember.server";
 import { llmSettings } from "~/.server/llm-settings.server";
 import { createEmbeddedEngine, type EmbeddedEngine } from "./embedded-engine.server";
 import type { WorkflowEngine } from "./engine.server";
 import { createTriggerEngine } from "./trigger-engine.server";
 
-// One engine per process, kept on globalThis: in development Vite may evaluate this module again
-// after an edit, and a second engine would not know the runs the first one is executing.
-const globalForEngine = globalThis as unknown as {
-  weftEngine?: WorkflowEngine;
-  weftBackgroundServices?: Promise<void>;
-};
+// One engine per process: a second one would not know the runs the first one is executing.
+const processEngine = remember<{ engine?: WorkflowEngine; backgroundServices?: Promise<void> }>("engine", () => ({}));
 
 /**
  * The engine that executes runs: Trigger.dev when TRIGGER_SECRET_KEY is set, otherwise the
  * embedded engine, configured from the environment.
  */
 export function getEngine(): WorkflowEngine {
-  globalForEngine.weftEngine ??= createConfiguredEngine();
-  return globalForEngine.weftEngine;
+  processEngine.engine ??= createConfiguredEngine();
+  return processEngine.engine;
 }
 
 /**
@@ -25,8 +22,8 @@ export function getEngine(): WorkflowEngine {
  * against an engine with their own executors or Gemini endpoint).
  */
 export function replaceEngine(engine: WorkflowEngine): WorkflowEngine | undefined {
-  const previous = globalForEngine.weftEngine;
-  globalForEngine.weftEngine = engine;
+  const previous = processEngine.engine;
+  processEngine.engine = engine;
   return previous;
 }
 
@@ -52,11 +49,11 @@ function isEmbedded(engine: WorkflowEngine): engine is EmbeddedEngine {
  * it is called.
  */
 export function startBackgroundServices(): Promise<void> {
-  globalForEngine.weftBackgroundServices ??= (async () => {
+  processEngine.backgroundServices ??= (async () => {
     const engine = getEngine();
     if (isEmbedded(engine)) await engine.resumeInterruptedRuns();
   })();
-  return globalForEngine.weftBackgroundServices;
+  return processEngine.backgroundServices;
 }
 
 /**
@@ -64,6 +61,6 @@ export function startBackgroundServices(): Promise<void> {
  * flight stay queued/running in the database and resume on the next start.
  */
 export async function stopBackgroundServices(): Promise<void> {
-  const engine = globalForEngine.weftEngine;
+  const engine = processEngine.engine;
   if (engine && isEmbedded(engine)) await engine.stop();
 }

@@ -1,5 +1,6 @@
 import type { LlmTextChunk } from "~/lib/llm-text-stream";
 import { isFinishedRunStatus, type RunProgress } from "~workflow/run-progress";
+import { remember } from "~/.server/remember.server";
 
 /** The latest state of one embedded run as watchers see it. */
 export interface RunSnapshot {
@@ -196,8 +197,5 @@ function notify(listeners: Set<() => void>): void {
   for (const listener of [...listeners]) listener();
 }
 
-// One publisher per process, kept on globalThis so Vite's dev reloads of this module keep it.
-const globalForEvents = globalThis as unknown as { weftRunEvents?: RunEvents };
-
 /** The process's publisher, shared by the embedded engine and the realtime route. */
-export const runEvents: RunEvents = (globalForEvents.weftRunEvents ??= new RunEvents());
+export const runEvents: RunEvents = remember("run-events", () => new RunEvents());

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { writeFileAtomically } from "./atomic-file.server";
-import type { BlobStorage, ByteRange } from "./storage.server";
+import type { BlobStorage, ByteRange } from "./blob-storage.server";
 
 /** Files on this machine's disk, one file per key under `root` (`<WEFT_DATA_DIR>/files`). */
 export class LocalStorage implements BlobStorage {

@@ -13,7 +13,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { writeFileAtomically } from "./atomic-file.server";
-import type { BlobStorage, ByteRange } from "./storage.server";
+import type { BlobStorage, ByteRange } from "./blob-storage.server";
 
 export interface S3StorageConfig {
   bucket: string;

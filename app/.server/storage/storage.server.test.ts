@@ -7,7 +7,7 @@ import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalStorage } from "./local-storage.server";
 import { S3Storage } from "./s3-storage.server";
-import { type BlobStorage, contentKey } from "./storage.server";
+import { type BlobStorage, contentKey } from "./blob-storage.server";
 
 let workDir: string;
 let s3rver: S3rver;
