@@ -6,12 +6,6 @@ import { db } from "~/.server/db.server";
 
 export const TEST_ORIGIN = "http://localhost";
 
-/** A bare user (no sample workflow), for tests that do not need one. */
-export async function createTestUser(label = "user"): Promise<string> {
-  const user = await db.user.create({ data: { email: `${label}-${randomUUID()}@example.com`, passwordHash: "unused" } });
-  return user.id;
-}
-
 /** Authenticates like a script would: `Authorization: Bearer <api token>`. */
 export async function bearerAuth(userId: string): Promise<Record<string, string>> {
   const token = `weft_${randomUUID()}`;

@@ -7,11 +7,6 @@ import type { Graph } from "~workflow/graph";
 // Helpers for the tests of runs against the real database: owners, workflows, and an engine
 // double that starts nothing.
 
-export async function createOwner(prefix = "runs"): Promise<string> {
-  const user = await db.user.create({ data: { email: `${prefix}-${randomUUID()}@example.com`, passwordHash: "x" } });
-  return user.id;
-}
-
 export async function createTestWorkflow(ownerId: string, graph: Graph, name = "Runs under test"): Promise<string> {
   return (await createWorkflow(ownerId, { name, graph })).id;
 }

@@ -14,6 +14,7 @@ import type { ChildRunApi, ChildRunUpdate } from "./child-runs";
 import type { TaskNodeType } from "~workflow/nodes/registry";
 import type { NodeTaskPayload } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
+import { createTestUser } from "~test/users";
 
 // The orchestrator task's own run function, in the SDK's mock task context, against the real
 // database. Only the calls to Trigger.dev's servers (trigger, follow over Realtime, cancel) are
@@ -168,11 +169,11 @@ function runSignal() {
 }
 
 async function createQueuedRun(graph: Graph) {
-  const owner = await db.user.create({ data: { email: `orchestrator-${randomUUID()}@example.com`, passwordHash: "x" } });
-  const workflow = await createWorkflow(owner.id, { name: "Orchestrated", graph });
-  const created = await createRun(owner.id, workflow.id, { scope: "full" }, engineThatOnlyRecords);
+  const ownerId = await createTestUser("orchestrator");
+  const workflow = await createWorkflow(ownerId, { name: "Orchestrated", graph });
+  const created = await createRun(ownerId, workflow.id, { scope: "full" }, engineThatOnlyRecords);
   if (created.status !== "ok") throw new Error(`The run was not created: ${JSON.stringify(created)}`);
-  return { ownerId: owner.id, runId: created.started.run.id };
+  return { ownerId: ownerId, runId: created.started.run.id };
 }
 
 /** Resolves with the node's child run once the orchestrator has triggered it. */

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
@@ -9,6 +8,7 @@ import { type MediaValue } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
 import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
+import { createTestUser } from "~test/users";
 
 // The crop-image and extract-frame tasks' own run functions in the SDK's mock task context:
 // real ffmpeg on small generated media, files stored and recorded as the run owner's assets.
@@ -28,10 +28,10 @@ afterAll(async () => {
 });
 
 async function ownerWithUpload(file: string, kind: MediaValue["kind"]) {
-  const owner = await db.user.create({ data: { email: `media-task-${randomUUID()}@example.com`, passwordHash: "x" } });
-  const upload = await createAssetFromUpload(owner.id, { tempPath: file, originalName: null });
+  const ownerId = await createTestUser("media-task");
+  const upload = await createAssetFromUpload(ownerId, { tempPath: file, originalName: null });
   if (!upload.ok) throw new Error(upload.message);
-  return { ownerId: owner.id, media: await createMediaStore(owner.id).getAsset(upload.asset.id, kind) };
+  return { ownerId: ownerId, media: await createMediaStore(ownerId).getAsset(upload.asset.id, kind) };
 }
 
 function run(task: TaskRunFunction, payload: unknown) {
@@ -80,8 +80,8 @@ describe("crop-image task", () => {
   });
 
   it("fails with the node's message, and without retries, when no image is connected", async () => {
-    const owner = await db.user.create({ data: { email: `media-task-${randomUUID()}@example.com`, passwordHash: "x" } });
-    const payload = { runId: "run-1", ownerId: owner.id, nodeId: "crop", params: {}, inputs: {} };
+    const ownerId = await createTestUser("media-task");
+    const payload = { runId: "run-1", ownerId: ownerId, nodeId: "crop", params: {}, inputs: {} };
 
     const error = await run(cropImage, payload).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NodeError);

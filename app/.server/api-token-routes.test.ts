@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { action as tokensAction, loader as tokensLoader } from "~/routes/api.tokens";
 import { action as tokenAction } from "~/routes/api.tokens.$tokenId";
-import { cookieAuth, createTestUser, jsonRequest, respond, TEST_ORIGIN } from "~test/route-helpers";
+import { cookieAuth, jsonRequest, respond, TEST_ORIGIN } from "~test/route-helpers";
+import { createTestUser } from "~test/users";
 import { createApiToken, listApiTokens } from "./models/api-token.server";
 
 describe("POST /api/tokens", () => {

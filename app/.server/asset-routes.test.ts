@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { action as assetsAction, loader as assetsLoader } from "~/routes/api.assets";
 import { loader as fileLoader } from "~/routes/files.$assetId";
-import { bearerAuth, cookieAuth, createTestUser, respond, TEST_ORIGIN } from "~test/route-helpers";
+import { bearerAuth, cookieAuth, respond, TEST_ORIGIN } from "~test/route-helpers";
+import { createTestUser } from "~test/users";
 import { runFfmpeg } from "~workflow/ffmpeg";
 import { db } from "./db.server";
 

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   createSession,
@@ -10,10 +9,7 @@ import {
 } from "./auth.server";
 import { db } from "./db.server";
 import { createApiToken, revokeApiToken } from "./models/api-token.server";
-
-async function createTestUser() {
-  return db.user.create({ data: { email: `auth-${randomUUID()}@example.com`, passwordHash: "unused" } });
-}
+import { createTestUser } from "~test/users";
 
 /** The Cookie request header a browser would send back for a Set-Cookie value. */
 function cookieHeader(setCookie: string) {
@@ -54,19 +50,19 @@ describe("passwords", () => {
 
 describe("requireApiUserId with an API token", () => {
   it("accepts a real token and records when it was used", async () => {
-    const user = await createTestUser();
-    const { token, record } = await createApiToken(user.id, "test");
+    const userId = await createTestUser("auth");
+    const { token, record } = await createApiToken(userId, "test");
 
-    expect(await requireApiUserId(request("GET", { Authorization: `Bearer ${token}` }))).toBe(user.id);
+    expect(await requireApiUserId(request("GET", { Authorization: `Bearer ${token}` }))).toBe(userId);
     const used = await db.apiToken.findUniqueOrThrow({ where: { id: record.id } });
     expect(used.lastUsedAt).toBeInstanceOf(Date);
   });
 
   it("needs no Origin check, since browsers never send the token by themselves", async () => {
-    const user = await createTestUser();
-    const { token } = await createApiToken(user.id, "test");
+    const userId = await createTestUser("auth");
+    const { token } = await createApiToken(userId, "test");
     const headers = { Authorization: `Bearer ${token}`, Origin: "https://evil.example" };
-    expect(await requireApiUserId(request("POST", headers))).toBe(user.id);
+    expect(await requireApiUserId(request("POST", headers))).toBe(userId);
   });
 
   it("answers 401 JSON for a bogus token", async () => {
@@ -76,9 +72,9 @@ describe("requireApiUserId with an API token", () => {
   });
 
   it("answers 401 for a revoked token", async () => {
-    const user = await createTestUser();
-    const { token, record } = await createApiToken(user.id, "test");
-    await revokeApiToken(user.id, record.id);
+    const userId = await createTestUser("auth");
+    const { token, record } = await createApiToken(userId, "test");
+    await revokeApiToken(userId, record.id);
     const response = await thrownBy(requireApiUserId(request("GET", { Authorization: `Bearer ${token}` })));
     expect(response.status).toBe(401);
   });
@@ -90,21 +86,21 @@ describe("requireApiUserId with an API token", () => {
 
 describe("session cookies", () => {
   it("authenticate API requests", async () => {
-    const user = await createTestUser();
-    const cookie = cookieHeader(await createSession(user.id));
-    expect(await requireApiUserId(request("GET", { Cookie: cookie }))).toBe(user.id);
+    const userId = await createTestUser("auth");
+    const cookie = cookieHeader(await createSession(userId));
+    expect(await requireApiUserId(request("GET", { Cookie: cookie }))).toBe(userId);
   });
 
   it("are set httpOnly and SameSite=Lax", async () => {
-    const user = await createTestUser();
-    const setCookie = await createSession(user.id);
+    const userId = await createTestUser("auth");
+    const setCookie = await createSession(userId);
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
   });
 
   it("refuse a cookie-authenticated write from a foreign Origin with 403", async () => {
-    const user = await createTestUser();
-    const cookie = cookieHeader(await createSession(user.id));
+    const userId = await createTestUser("auth");
+    const cookie = cookieHeader(await createSession(userId));
     const response = await thrownBy(
       requireApiUserId(request("POST", { Cookie: cookie, Origin: "https://evil.example" })),
     );
@@ -116,14 +112,14 @@ describe("session cookies", () => {
   });
 
   it("allow a cookie-authenticated write from the same origin", async () => {
-    const user = await createTestUser();
-    const cookie = cookieHeader(await createSession(user.id));
-    expect(await requireApiUserId(request("POST", { Cookie: cookie, Origin: "http://localhost" }))).toBe(user.id);
+    const userId = await createTestUser("auth");
+    const cookie = cookieHeader(await createSession(userId));
+    expect(await requireApiUserId(request("POST", { Cookie: cookie, Origin: "http://localhost" }))).toBe(userId);
   });
 
   it("stop working once the session is destroyed", async () => {
-    const user = await createTestUser();
-    const cookie = cookieHeader(await createSession(user.id));
+    const userId = await createTestUser("auth");
+    const cookie = cookieHeader(await createSession(userId));
     const cleared = await destroySession(request("POST", { Cookie: cookie }));
     expect(cleared).toMatch(/Max-Age=0/i);
     expect((await thrownBy(requireApiUserId(request("GET", { Cookie: cookie })))).status).toBe(401);

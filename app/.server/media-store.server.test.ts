@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,6 +10,7 @@ import { db } from "./db.server";
 import { createMediaStore } from "./media-store.server";
 import { createAssetFromUpload, getAsset } from "./models/asset.server";
 import { S3Storage } from "./storage/s3-storage.server";
+import { createTestUser } from "~test/users";
 
 // The real probe, watched: an image saved with its size is not probed.
 vi.mock(import("~workflow/ffmpeg"), async (importOriginal) => {
@@ -49,8 +49,8 @@ afterAll(async () => {
 });
 
 async function newUserId() {
-  const user = await db.user.create({ data: { email: `media-${randomUUID()}@example.com`, passwordHash: "unused" } });
-  return user.id;
+  const userId = await createTestUser("media");
+  return userId;
 }
 
 async function uploaded(ownerId: string, file: string) {

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { createRun } from "~/.server/models/run.server";
-import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestUser } from "~test/users";
 import { graphOf, node } from "~workflow/test-support";
 import { runRealtimeAccess } from "./run-realtime.server";
 
 const graph = graphOf([node("prompt", "text", { text: "Hello" })]);
 
 async function startedRun(engine: RecordingEngine) {
-  const owner = await createOwner("realtime-access");
+  const owner = await createTestUser("realtime-access");
   const workflowId = await createTestWorkflow(owner, graph);
   const result = await createRun(owner, workflowId, { scope: "full" }, engine);
   if (result.status !== "ok") throw new Error("the run did not start");
@@ -30,7 +31,7 @@ describe("runRealtimeAccess", () => {
   it("answers another user's run like a missing one", async () => {
     const engine = new RecordingEngine();
     const { run } = await startedRun(engine);
-    const stranger = await createOwner("realtime-stranger");
+    const stranger = await createTestUser("realtime-stranger");
     await expect(runRealtimeAccess(stranger, run.run.id, engine)).resolves.toEqual({ status: "not_found" });
     await expect(runRealtimeAccess(stranger, "no-such-run", engine)).resolves.toEqual({ status: "not_found" });
   });

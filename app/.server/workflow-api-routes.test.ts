@@ -9,7 +9,8 @@ import { loader as exportLoader } from "~/routes/api.workflows.$workflowId.expor
 import { action as importAction } from "~/routes/api.workflows.import";
 import { action as workflowsAction, loader as workflowsLoader } from "~/routes/api.workflows";
 import { action as pageAction } from "~/routes/workflows._index";
-import { bearerAuth, cookieAuth, createTestUser, jsonRequest, respond, TEST_ORIGIN } from "~test/route-helpers";
+import { bearerAuth, cookieAuth, jsonRequest, respond, TEST_ORIGIN } from "~test/route-helpers";
+import { createTestUser } from "~test/users";
 import { maxGraphBodyBytes } from "./graph.server";
 import { createWorkflow, getWorkflow, listWorkflows } from "./models/workflow.server";
 

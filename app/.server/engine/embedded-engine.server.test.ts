@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { cancelRun, createRun, type StartRunResult } from "~/.server/models/run.server";
-import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestUser } from "~test/users";
 import { executors as realExecutors } from "~workflow/executors";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import type { Executor, ExecutorMap } from "~workflow/execution";
@@ -74,7 +75,7 @@ async function waitFor(condition: () => Promise<boolean>, what: string, timeoutM
 
 describe("the embedded engine", () => {
   it("executes a run by dataflow, recording every node and the run's end, and publishes its progress", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const workflowId = await createTestWorkflow(owner, graph);
     const log: string[] = [];
     const events = new RunEvents();
@@ -106,7 +107,7 @@ describe("the embedded engine", () => {
   });
 
   it("puts LLM nodes' text on the run's text stream as it grows, starting over when a node does", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const workflowId = await createTestWorkflow(owner, graph);
     const events = new RunEvents();
     const talkative: LlmBehaviour = async ({ onText }) => {
@@ -134,7 +135,7 @@ describe("the embedded engine", () => {
   });
 
   it("records a failed node, skips what depends on it, and ends the run partial", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const withSibling = graphOf([...graph.nodes, llm("aside")], [...graph.edges, edge("prompt", "text", "aside", "user_message")]);
     const workflowId = await createTestWorkflow(owner, withSibling);
     const subject = engine(
@@ -154,7 +155,7 @@ describe("the embedded engine", () => {
   });
 
   it("cancels a run mid-way: the running execution is aborted and the rest never starts", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const workflowId = await createTestWorkflow(owner, graph);
     const log: string[] = [];
     const subject = engine(testExecutors(log, { answer: untilAborted }));
@@ -170,7 +171,7 @@ describe("the embedded engine", () => {
   });
 
   it("cancels a run no engine is executing by ending it in the database", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const workflowId = await createTestWorkflow(owner, graph);
     const stranded = engine(testExecutors([], { answer: untilAborted }));
     const { run } = started(await createRun(owner, workflowId, { scope: "full" }, stranded));
@@ -183,7 +184,7 @@ describe("the embedded engine", () => {
   });
 
   it("resumes a run a crashed process left running: succeeded nodes keep their outputs, the rest run again", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const workflowId = await createTestWorkflow(owner, graph);
     const firstLog: string[] = [];
     // The first process hangs in `answer` and is then abandoned, as if it had been killed.
@@ -214,7 +215,7 @@ describe("the embedded engine", () => {
   });
 
   it("resumes a run that was written but never handed to an engine", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const workflowId = await createTestWorkflow(owner, graph);
     const log: string[] = [];
     const subject = engine(testExecutors(log));
@@ -231,7 +232,7 @@ describe("the embedded engine", () => {
   });
 
   it("stops without recording the runs it abandons, and refuses new starts", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const workflowId = await createTestWorkflow(owner, graph);
     const subject = engine(testExecutors([], { answer: untilAborted }));
     const { run } = started(await createRun(owner, workflowId, { scope: "full" }, subject));
@@ -244,7 +245,7 @@ describe("the embedded engine", () => {
   });
 
   it("stops executing a run whose workflow was deleted", async () => {
-    const owner = await createOwner("engine");
+    const owner = await createTestUser("engine");
     const workflowId = await createTestWorkflow(owner, graph);
     const log: string[] = [];
     let answerSignal: AbortSignal | undefined;

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { createRun } from "~/.server/models/run.server";
 import type { RunProgress } from "~workflow/run-progress";
-import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestUser } from "~test/users";
 import { edge, graphOf, llm, media, node } from "~workflow/test-support";
 import {
   createRunStore,
@@ -19,7 +20,7 @@ const graph = graphOf(
 );
 
 async function queuedRun() {
-  const ownerId = await createOwner("run-store");
+  const ownerId = await createTestUser("run-store");
   const workflowId = await createTestWorkflow(ownerId, graph);
   const result = await createRun(ownerId, workflowId, { scope: "full" }, new RecordingEngine());
   if (result.status !== "ok") throw new Error(`could not create the run: ${JSON.stringify(result)}`);

@@ -7,6 +7,7 @@ import { cancelRun, createRun } from "~/.server/models/run.server";
 import { createWorkflow } from "~/.server/models/workflow.server";
 import type { WorkflowEngine } from "./engine.server";
 import { createTriggerEngine } from "./trigger-engine.server";
+import { createTestUser } from "~test/users";
 
 // Nothing reaches Trigger.dev: the SDK calls are stubbed (against an unreachable API the SDK
 // would retry for seconds), and the test checks what the engine sends and returns.
@@ -31,8 +32,8 @@ afterEach(() => {
 
 /** A queued run with its rows, as the API writes them before an engine hears of it. */
 async function queuedRun() {
-  const owner = await db.user.create({ data: { email: `trigger-engine-${randomUUID()}@example.com`, passwordHash: "x" } });
-  const workflow = await createWorkflow(owner.id, {
+  const ownerId = await createTestUser("trigger-engine");
+  const workflow = await createWorkflow(ownerId, {
     name: "Triggered",
     graph: { nodes: [{ id: "t", type: "text", position: { x: 0, y: 0 }, data: { text: "hi" } }], edges: [] },
   });
@@ -42,9 +43,9 @@ async function queuedRun() {
     cancel: async () => {},
     createAccessToken: async () => "unused",
   };
-  const created = await createRun(owner.id, workflow.id, { scope: "full" }, recordOnly);
+  const created = await createRun(ownerId, workflow.id, { scope: "full" }, recordOnly);
   if (created.status !== "ok") throw new Error("The run was not created.");
-  return { ownerId: owner.id, runId: created.started.run.id, engineRunId: created.started.realtime.engineRunId };
+  return { ownerId: ownerId, runId: created.started.run.id, engineRunId: created.started.realtime.engineRunId };
 }
 
 describe("the Trigger.dev engine", () => {

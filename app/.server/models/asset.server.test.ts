@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +5,7 @@ import { db } from "~/.server/db.server";
 import { getStorage } from "~/.server/storage/storage.server";
 import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
 import { createAssetFromUpload, getAsset, toAssetSummary, type UploadLimits } from "./asset.server";
+import { createTestUser } from "~test/users";
 
 let fixtures: MediaFixtures;
 
@@ -20,8 +20,8 @@ afterAll(async () => {
 const GENEROUS: UploadLimits = { image: 20_000_000, video: 200_000_000 };
 
 async function newUserId() {
-  const user = await db.user.create({ data: { email: `assets-${randomUUID()}@example.com`, passwordHash: "unused" } });
-  return user.id;
+  const userId = await createTestUser("assets");
+  return userId;
 }
 
 async function upload(ownerId: string, tempPath: string, options: { expectedKind?: "image" | "video"; limits?: UploadLimits } = {}) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import { createRunStore } from "~/.server/engine/run-store.server";
 import type { WorkflowEngine } from "~/.server/engine/engine.server";
-import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestUser } from "~test/users";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import {
   cancelRun,
@@ -50,7 +51,7 @@ async function finish(runId: string, statuses: Record<string, "success" | "faile
 
 describe("createRun", () => {
   it("writes the queued run and its idle node rows before the engine is started", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const engine = new RecordingEngine();
 
@@ -71,7 +72,7 @@ describe("createRun", () => {
   });
 
   it("runs a selection with the source nodes feeding it, taking upstream compute nodes' latest outputs", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const engine = new RecordingEngine();
 
@@ -100,7 +101,7 @@ describe("createRun", () => {
   });
 
   it("refuses unknown node ids and bad scopes, and answers not_found for another owner's workflow", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const engine = new RecordingEngine();
 
@@ -112,12 +113,12 @@ describe("createRun", () => {
       status: "refused",
       problems: [{ code: "invalid_scope" }],
     });
-    expect(await createRun(await createOwner(), workflowId, { scope: "full" }, engine)).toEqual({ status: "not_found" });
+    expect(await createRun(await createTestUser(), workflowId, { scope: "full" }, engine)).toEqual({ status: "not_found" });
     expect(engine.starts).toEqual([]);
   });
 
   it("marks the run failed when the engine cannot start it", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const broken: WorkflowEngine = {
       kind: "trigger",
@@ -134,7 +135,7 @@ describe("createRun", () => {
 
 describe("getRunForOwner", () => {
   it("gives the run with its node executions in graph order, and null for anyone else", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const { run } = started(await createRun(owner, workflowId, { scope: "full" }, new RecordingEngine()));
     await finish(run.id, { prompt: "success", answer: "failed", summary: "skipped", note: "success" }, "partial");
@@ -151,14 +152,14 @@ describe("getRunForOwner", () => {
     expect(detail?.nodes[0]).toMatchObject({ outputs: { text: "prompt out" }, error: null });
     expect(detail?.nodes[1]).toMatchObject({ outputs: null, error: "boom" });
 
-    expect(await getRunForOwner(await createOwner(), run.id)).toBeNull();
+    expect(await getRunForOwner(await createTestUser(), run.id)).toBeNull();
     expect(await getRunForOwner(owner, "no-such-run")).toBeNull();
   });
 });
 
 describe("listRuns", () => {
   it("pages through a workflow's runs newest first with an opaque cursor", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const otherWorkflowId = await createTestWorkflow(owner, graph);
     const engine = new RecordingEngine();
@@ -184,11 +185,11 @@ describe("listRuns", () => {
 
     expect(seen).toEqual(expected);
     expect(pages).toBe(3);
-    expect(await listRuns(await createOwner(), workflowId, { limit: 20 })).toBeNull();
+    expect(await listRuns(await createTestUser(), workflowId, { limit: 20 })).toBeNull();
   });
 
   it("has no next page when the last page is exactly full", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const engine = new RecordingEngine();
     await createRun(owner, workflowId, { scope: "full" }, engine);
@@ -206,12 +207,12 @@ describe("listRuns", () => {
 
 describe("cancelRun", () => {
   it("asks the engine to cancel an unfinished run and refuses a finished one", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const engine = new RecordingEngine();
     const { run, realtime } = started(await createRun(owner, workflowId, { scope: "full" }, engine));
 
-    expect(await cancelRun(await createOwner(), run.id, engine)).toEqual({ status: "not_found" });
+    expect(await cancelRun(await createTestUser(), run.id, engine)).toEqual({ status: "not_found" });
     expect(await cancelRun(owner, run.id, engine)).toMatchObject({ status: "ok", run: { id: run.id } });
     expect(engine.cancels).toEqual([{ id: run.id, engineRunId: realtime.engineRunId }]);
 
@@ -223,7 +224,7 @@ describe("cancelRun", () => {
 
 describe("retryRun", () => {
   it("re-executes only the nodes that did not succeed, reusing the others' results", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const engine = new RecordingEngine();
     const { run } = started(await createRun(owner, workflowId, { scope: "full" }, engine));
@@ -247,11 +248,11 @@ describe("retryRun", () => {
     const detail = await getRunForOwner(owner, retry.run.id);
     expect(detail?.nodes.find((execution) => execution.nodeId === "prompt")).toMatchObject({ outputs: { text: "prompt out" } });
 
-    expect(await retryRun(await createOwner(), run.id, engine)).toEqual({ status: "not_found" });
+    expect(await retryRun(await createTestUser(), run.id, engine)).toEqual({ status: "not_found" });
   });
 
   it("refuses to retry a run whose every node succeeded", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const workflowId = await createTestWorkflow(owner, graph);
     const engine = new RecordingEngine();
     const { run } = started(await createRun(owner, workflowId, { scope: "full" }, engine));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mediaOf, createRunWithMedia, PRODUCT_DETAILS } from "~test/share-fixtures";
-import { createTestUser } from "~test/route-helpers";
+import { createTestUser } from "~test/users";
 import { hashToken } from "../auth.server";
 import { db } from "../db.server";
 import { sampleWorkflowGraph } from "~workflow/sample-workflow";

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/.server/db.server";
 import type { Graph } from "~workflow/graph";
 import { sampleWorkflowGraph } from "~workflow/sample-workflow";
+import { createTestUser } from "~test/users";
 import {
   createWorkflow,
   deleteWorkflow,
@@ -15,11 +15,6 @@ import {
 
 const EMPTY: Graph = { nodes: [], edges: [] };
 
-async function createOwner() {
-  const user = await db.user.create({ data: { email: `workflows-${randomUUID()}@example.com`, passwordHash: "x" } });
-  return user.id;
-}
-
 /** Moves a workflow's last change into the past, so ordering by it does not depend on timing. */
 async function backdate(id: string, minutes: number) {
   const updatedAt = new Date(Date.now() - minutes * 60_000);
@@ -29,8 +24,8 @@ async function backdate(id: string, minutes: number) {
 
 describe("workflows of an owner", () => {
   it("lists only the owner's workflows, most recently updated first, with node counts", async () => {
-    const owner = await createOwner();
-    const other = await createOwner();
+    const owner = await createTestUser();
+    const other = await createTestUser();
     const older = await createWorkflow(owner, { name: "Older", graph: sampleWorkflowGraph() });
     const newer = await createWorkflow(owner, { name: "Newer", graph: EMPTY });
     await createWorkflow(other, { name: "Someone else's", graph: EMPTY });
@@ -48,8 +43,8 @@ describe("workflows of an owner", () => {
   });
 
   it("gets a workflow with its graph for its owner, and null for anyone else or an unknown id", async () => {
-    const owner = await createOwner();
-    const other = await createOwner();
+    const owner = await createTestUser();
+    const other = await createTestUser();
     const graph = sampleWorkflowGraph();
     const created = await createWorkflow(owner, { name: "Mine", graph });
 
@@ -61,7 +56,7 @@ describe("workflows of an owner", () => {
 
 describe("updateWorkflow", () => {
   it("saves changes made to the current version and increments it", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const created = await createWorkflow(owner, { name: "Draft", graph: EMPTY });
     const before = await backdate(created.id, 1);
     const graph = sampleWorkflowGraph();
@@ -74,7 +69,7 @@ describe("updateWorkflow", () => {
   });
 
   it("refuses changes made to an older version, naming the current one, and keeps the data", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const created = await createWorkflow(owner, { name: "Shared", graph: EMPTY });
     await updateWorkflow(owner, created.id, { name: "First save", version: 1 });
 
@@ -86,7 +81,7 @@ describe("updateWorkflow", () => {
   });
 
   it("lets exactly one of two saves from the same version win", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const created = await createWorkflow(owner, { name: "Race", graph: EMPTY });
     const results = await Promise.all(
       ["A", "B", "C"].map((name) => updateWorkflow(owner, created.id, { name, version: 1 })),
@@ -97,8 +92,8 @@ describe("updateWorkflow", () => {
   });
 
   it("answers not_found for an unknown id and for another owner's workflow, changing nothing", async () => {
-    const owner = await createOwner();
-    const other = await createOwner();
+    const owner = await createTestUser();
+    const other = await createTestUser();
     const created = await createWorkflow(owner, { name: "Private", graph: EMPTY });
 
     expect(await updateWorkflow(owner, "no-such-id", { name: "x", version: 1 })).toEqual({ status: "not_found" });
@@ -109,8 +104,8 @@ describe("updateWorkflow", () => {
 
 describe("renameWorkflow", () => {
   it("renames whatever the version and counts as a save; not for another owner", async () => {
-    const owner = await createOwner();
-    const other = await createOwner();
+    const owner = await createTestUser();
+    const other = await createTestUser();
     const created = await createWorkflow(owner, { name: "Before", graph: EMPTY });
 
     expect(await renameWorkflow(owner, created.id, "After")).toMatchObject({ name: "After", version: 2 });
@@ -121,7 +116,7 @@ describe("renameWorkflow", () => {
 
 describe("duplicateWorkflow", () => {
   it("copies the graph under the name '<name> (copy)' as a new workflow at version 1", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const graph = sampleWorkflowGraph();
     const original = await createWorkflow(owner, { name: "Kit", graph });
     await updateWorkflow(owner, original.id, { graph, version: 1 });
@@ -133,15 +128,15 @@ describe("duplicateWorkflow", () => {
   });
 
   it("keeps a long name within the limit", async () => {
-    const owner = await createOwner();
+    const owner = await createTestUser();
     const original = await createWorkflow(owner, { name: "n".repeat(120), graph: EMPTY });
     const copy = await duplicateWorkflow(owner, original.id);
     expect(copy?.name).toBe(`${"n".repeat(113)} (copy)`);
   });
 
   it("answers null for another owner's workflow and copies nothing", async () => {
-    const owner = await createOwner();
-    const other = await createOwner();
+    const owner = await createTestUser();
+    const other = await createTestUser();
     const original = await createWorkflow(owner, { name: "Kit", graph: EMPTY });
 
     expect(await duplicateWorkflow(other, original.id)).toBeNull();
@@ -151,8 +146,8 @@ describe("duplicateWorkflow", () => {
 
 describe("deleteWorkflow", () => {
   it("deletes the owner's workflow once, and never another owner's", async () => {
-    const owner = await createOwner();
-    const other = await createOwner();
+    const owner = await createTestUser();
+    const other = await createTestUser();
     const created = await createWorkflow(owner, { name: "Doomed", graph: EMPTY });
 
     expect(await deleteWorkflow(other, created.id)).toBe(false);

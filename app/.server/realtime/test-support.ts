@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { db } from "~/.server/db.server";
 import type { NodeStatus, RunStatus } from "~/.server/generated/prisma/client";
 import type { NodeProgress, RunProgress } from "~workflow/run-progress";
+import { createTestUser } from "~test/users";
 
 // Fixtures for the realtime tests: a persisted run with an engine run id, and progress objects
 // shaped like the ones the engine publishes.
@@ -16,7 +17,7 @@ export interface TestRun {
 export async function createTestRun(
   state: { status?: RunStatus; nodes?: Partial<Record<"prompt" | "llm", NodeStatus>> } = {},
 ): Promise<TestRun> {
-  const user = await db.user.create({ data: { email: `realtime-${randomUUID()}@example.com`, passwordHash: "x" } });
+  const userId = await createTestUser("realtime");
   const graph = {
     nodes: [
       { id: "prompt", type: "text", position: { x: 0, y: 0 }, data: { text: "Write a haiku" } },
@@ -24,11 +25,11 @@ export async function createTestRun(
     ],
     edges: [{ id: "e1", source: "prompt", sourceHandle: "text", target: "llm", targetHandle: "user_message" }],
   };
-  const workflow = await db.workflow.create({ data: { ownerId: user.id, name: "Realtime", graph } });
+  const workflow = await db.workflow.create({ data: { ownerId: userId, name: "Realtime", graph } });
   const engineRunId = `run_${randomBytes(12).toString("hex")}`;
   const run = await db.workflowRun.create({
     data: {
-      ownerId: user.id,
+      ownerId: userId,
       workflowId: workflow.id,
       scope: "full",
       requestedNodeIds: [],

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createRunStore } from "~/.server/engine/run-store.server";
 import { createRun, getRunForOwner, listRuns } from "~/.server/models/run.server";
 import { startRunResponse } from "~/.server/run-responses.server";
-import { createOwner, createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
+import { createTestUser } from "~test/users";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import { RunDetailSchema, RunsPageSchema, StartedRunSchema } from "./run-schemas";
 
@@ -17,7 +18,7 @@ const graph = graphOf(
 const photo = { kind: "image" as const, assetId: "asset_1", url: "/files/asset_1", mime: "image/png", sha256: "ab".repeat(32) };
 
 async function startedRun() {
-  const owner = await createOwner("run-api");
+  const owner = await createTestUser("run-api");
   const workflowId = await createTestWorkflow(owner, graph);
   const result = await createRun(owner, workflowId, { scope: "full" }, new RecordingEngine());
   if (result.status !== "ok") throw new Error(`the run did not start: ${JSON.stringify(result)}`);
