@@ -3,7 +3,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { isFinishedRunStatus } from "~workflow/run-progress";
 import { startGeminiStub, textReply, type GeminiStub } from "~test/gemini-stub";
 import { stopEmbeddedDatabaseIn } from "./embedded-database";
 
@@ -61,11 +62,14 @@ function startServer(): ChildProcess {
 }
 
 async function untilReady(child: ChildProcess) {
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
-    const response = await fetch(`${baseUrl()}/healthz`).catch(() => null);
-    return response?.ok === true;
-  }, "the server to answer /healthz", 45_000);
+  await vi.waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
+      const response = await fetch(`${baseUrl()}/healthz`).catch(() => null);
+      if (!response?.ok) throw new Error(`the server does not answer /healthz yet:\n${output}`);
+    },
+    { timeout: 45_000, interval: 100 },
+  );
 }
 
 function baseUrl() {
@@ -107,7 +111,7 @@ describe("the app server", () => {
     expect(started.status).toBe(202);
     const runId: string = started.body.run.id;
 
-    await waitFor(async () => stub.requests.length >= 1, "LLM #1 to call Gemini", 30_000);
+    await vi.waitFor(() => expect(stub.requests.length, "LLM #1 to call Gemini").toBeGreaterThanOrEqual(1), { timeout: 30_000, interval: 100 });
     const before = (await api(`/api/runs/${runId}`, { token })).body.run;
     const cropBefore = before.nodes.find((node: { nodeId: string }) => node.nodeId === "crop-product");
     expect(cropBefore.status).toBe("success");
@@ -118,10 +122,9 @@ describe("the app server", () => {
 
     server = startServer();
     await untilReady(server);
-    await waitFor(
-      async () => ["completed", "partial", "failed", "cancelled"].includes((await api(`/api/runs/${runId}`, { token })).body.run.status),
-      "the resumed run to finish",
-      30_000,
+    await vi.waitFor(
+      async () => expect(isFinishedRunStatus((await api(`/api/runs/${runId}`, { token })).body.run.status), "the resumed run to finish").toBe(true),
+      { timeout: 30_000, interval: 100 },
     );
     const after = (await api(`/api/runs/${runId}`, { token })).body.run;
     expect(after.status).toBe("completed");
@@ -144,13 +147,6 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 // Route modules are tested from here because every file under app/routes becomes a route.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loader as runLoader } from "~/routes/api.runs.$runId";
 import { action as cancelAction } from "~/routes/api.runs.$runId.cancel";
 import { action as retryAction } from "~/routes/api.runs.$runId.retry";
@@ -92,13 +92,6 @@ function imagesSentIn(body: (typeof stub.requests)[number]["body"]) {
   return (body.contents ?? []).flatMap((content) => content.parts ?? []).filter((part) => part.inlineData);
 }
 
-async function waitFor(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("running the sample workflow through the API (embedded engine, Gemini stub)", () => {
   it("runs every node to completed, feeding LLM #2 both branches' images", async () => {
@@ -171,7 +164,7 @@ describe("running the sample workflow through the API (embedded engine, Gemini s
     const { workflowId, auth } = await signUp();
     stub.program(hang());
     const { run } = await (await postRun(workflowId, auth, { scope: "full" })).json();
-    await waitFor(() => stub.requests.length > 0, "the first Gemini request");
+    await vi.waitFor(() => expect(stub.requests.length).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
 
     const retryTooSoon = await postRetry(run.id, auth);
     expect(retryTooSoon.status).toBe(409);

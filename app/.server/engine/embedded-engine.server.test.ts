@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/.server/db.server";
 import { cancelRun, createRun, type StartRunResult } from "~/.server/models/run.server";
 import { createTestWorkflow, RecordingEngine } from "~test/run-fixtures";
@@ -65,13 +65,6 @@ async function nodeStatuses(runId: string) {
   return Object.fromEntries(rows.map((row) => [row.nodeId, row.status]));
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("the embedded engine", () => {
   it("executes a run by dataflow, recording every node and the run's end, and publishes its progress", async () => {
@@ -160,7 +153,7 @@ describe("the embedded engine", () => {
     const log: string[] = [];
     const subject = engine(testExecutors(log, { answer: untilAborted }));
     const { run } = started(await createRun(owner, workflowId, { scope: "full" }, subject));
-    await waitFor(async () => (await nodeStatuses(run.id)).answer === "running", "the answer node to start");
+    await vi.waitFor(async () => expect((await nodeStatuses(run.id)).answer).toBe("running"), { timeout: 5_000, interval: 10 });
 
     expect(await cancelRun(owner, run.id, subject)).toMatchObject({ status: "ok" });
     await subject.whenSettled(run.id);
@@ -175,7 +168,7 @@ describe("the embedded engine", () => {
     const workflowId = await createTestWorkflow(owner, graph);
     const stranded = engine(testExecutors([], { answer: untilAborted }));
     const { run } = started(await createRun(owner, workflowId, { scope: "full" }, stranded));
-    await waitFor(async () => (await nodeStatuses(run.id)).answer === "running", "the answer node to start");
+    await vi.waitFor(async () => expect((await nodeStatuses(run.id)).answer).toBe("running"), { timeout: 5_000, interval: 10 });
     await stranded.stop();
 
     await cancelRun(owner, run.id, engine(testExecutors([])));
@@ -190,7 +183,7 @@ describe("the embedded engine", () => {
     // The first process hangs in `answer` and is then abandoned, as if it had been killed.
     const crashed = engine(testExecutors(firstLog, { answer: untilAborted }));
     const { run, realtime } = started(await createRun(owner, workflowId, { scope: "full" }, crashed));
-    await waitFor(async () => (await nodeStatuses(run.id)).answer === "running", "the answer node to start");
+    await vi.waitFor(async () => expect((await nodeStatuses(run.id)).answer).toBe("running"), { timeout: 5_000, interval: 10 });
     const promptBefore = await db.nodeExecution.findFirstOrThrow({ where: { runId: run.id, nodeId: "prompt" } });
     expect((await db.workflowRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("running");
 
@@ -236,7 +229,7 @@ describe("the embedded engine", () => {
     const workflowId = await createTestWorkflow(owner, graph);
     const subject = engine(testExecutors([], { answer: untilAborted }));
     const { run } = started(await createRun(owner, workflowId, { scope: "full" }, subject));
-    await waitFor(async () => (await nodeStatuses(run.id)).answer === "running", "the answer node to start");
+    await vi.waitFor(async () => expect((await nodeStatuses(run.id)).answer).toBe("running"), { timeout: 5_000, interval: 10 });
 
     await subject.stop();
     expect((await db.workflowRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("running");
