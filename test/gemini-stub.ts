@@ -2,11 +2,11 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from "node:net";
 
 /**
- * A local server speaking the part of Gemini's REST API that @google/genai 2.x uses for text
+ * A local server speaking the part of Gemini's REST API that @google/genai 3.x uses for text
  * generation, so tests run the real SDK:
- *   POST /v1beta/models/<model>:streamGenerateContent?alt=sse → Server-Sent Events, one
+ *   POST /v1/models/<model>:streamGenerateContent?alt=sse → Server-Sent Events, one
  *        GenerateContentResponse JSON per `data:` event;
- *   POST /v1beta/models/<model>:generateContent → one GenerateContentResponse JSON.
+ *   POST /v1/models/<model>:generateContent → one GenerateContentResponse JSON.
  * Errors use Google's JSON error body ({error: {code, message, status, details}}), which the SDK
  * turns into an ApiError with that status.
  */
@@ -31,7 +31,7 @@ export interface GeminiRequestBody {
 
 export interface RecordedGeminiRequest {
   method: string;
-  /** Path without the query, e.g. "/v1beta/models/gemini-2.5-flash:streamGenerateContent". */
+  /** Path without the query, e.g. "/v1/models/gemini-3.5-flash:streamGenerateContent". */
   path: string;
   query: Record<string, string>;
   /** From the path; null for paths the stub does not know. */

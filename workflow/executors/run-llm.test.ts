@@ -80,7 +80,7 @@ describe("run-llm executor against a Gemini stub", () => {
     const [request] = stub.requests;
     expect(request).toMatchObject({
       method: "POST",
-      path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent",
+      path: "/v1/models/gemini-2.5-pro:streamGenerateContent",
       query: { alt: "sse" },
       model: "gemini-2.5-pro",
       apiKey: "test-key",
