@@ -7,12 +7,37 @@ export { Prisma } from "./generated/prisma/client";
 // One client per process; kept on globalThis so Vite's dev reloads do not open new pools.
 const globalForPrisma = globalThis as unknown as { weftPrisma?: PrismaClient };
 
-function createClient() {
-  const url = env().DATABASE_URL;
-  if (!url) {
-    throw new Error("DATABASE_URL is not set: start the app with `npm run dev` or `npm start`, which provide one.");
+/** Thrown on the first query when there is no database to reach. */
+export class DatabaseNotConfiguredError extends Error {
+  constructor() {
+    super(
+      "DATABASE_URL is not set. The app sets it itself (`npm run dev`, `npm start`: the embedded " +
+        "database unless you give one); Trigger.dev tasks need it among the project's environment " +
+        "variables, pointing at a PostgreSQL both the app and the workers reach.",
+    );
+    this.name = "DatabaseNotConfiguredError";
   }
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
 }
 
-export const db: PrismaClient = (globalForPrisma.weftPrisma ??= createClient());
+function client(): PrismaClient {
+  if (!globalForPrisma.weftPrisma) {
+    const url = env().DATABASE_URL;
+    if (!url) throw new DatabaseNotConfiguredError();
+    globalForPrisma.weftPrisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  }
+  return globalForPrisma.weftPrisma;
+}
+
+/**
+ * The Prisma client, created on first use rather than when this module loads: Trigger.dev's
+ * indexer and `trigger dev` import every task file (and so this module) to read the task
+ * definitions, with or without a database. A task that queries without one fails with a message
+ * naming the variable its Trigger.dev project lacks.
+ */
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const real = client();
+    const value: unknown = Reflect.get(real, property, real);
+    return typeof value === "function" ? value.bind(real) : value;
+  },
+});
