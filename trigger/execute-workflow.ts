@@ -18,6 +18,7 @@ import { type ChildRunApi, type ChildTasks, createChildTasks, triggerDevChildRun
 import { executionServices } from "./execution-services";
 import { createMetadataWriter } from "./metadata-writer";
 import { runsAsTask } from "./node-task";
+import { checkTaskEnvironment } from "./task-environment";
 
 /**
  * Least time between two sends of the progress to Trigger.dev. Each send is an API call; twice a
@@ -62,6 +63,7 @@ async function orchestrateRun(
   runId: string,
   { signal, childRuns }: { signal: AbortSignal; childRuns: ChildRunApi },
 ): Promise<ExecuteWorkflowOutput> {
+  checkTaskEnvironment();
   const run = await loadRunForExecution(runId);
   // Deleted with its workflow: retrying cannot bring it back.
   if (!run) throw new AbortTaskRunError(`Run ${runId} no longer exists.`);

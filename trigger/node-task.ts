@@ -4,6 +4,7 @@ import { executors } from "../workflow/executors";
 import { createInProcessRunNode } from "../workflow/run-node";
 import { type MediaValue, NodeError, type NodeInputs, type NodeOutputs, type PortValue } from "../workflow/types";
 import { executionServices } from "./execution-services";
+import { checkTaskEnvironment } from "./task-environment";
 
 /**
  * Where each node type runs in Trigger.dev mode. Source nodes only hand on a typed value or an
@@ -63,11 +64,12 @@ export function nodeTaskPayloadSchema<K extends TaskNodeType>(nodeType: K) {
 export type NodeTaskPayload<K extends TaskNodeType = TaskNodeType> = z.output<ReturnType<typeof nodeTaskPayloadSchema<K>>>;
 
 /** Runs the task's one node with the executors, as the embedded engine would in-process. */
-export function runNodeTask<K extends TaskNodeType>(
+export async function runNodeTask<K extends TaskNodeType>(
   nodeType: K,
   payload: NodeTaskPayload<K>,
   { signal, onText }: { signal: AbortSignal; onText?: (textSoFar: string) => void },
 ): Promise<NodeOutputs> {
+  checkTaskEnvironment();
   const runNode = createInProcessRunNode(executors, executionServices(payload.ownerId));
   return runNode({ ...payload, nodeType, signal }, onText);
 }
