@@ -1,3 +1,4 @@
+import { db } from "~/.server/db.server";
 import { env } from "~/.server/env.server";
 import { llmSettings } from "~/.server/llm-settings.server";
 import { createEmbeddedEngine, type EmbeddedEngine } from "./embedded-engine.server";
@@ -55,8 +56,35 @@ export function startBackgroundServices(): Promise<void> {
   globalForEngine.weftBackgroundServices ??= (async () => {
     const engine = getEngine();
     if (isEmbedded(engine)) await engine.resumeInterruptedRuns();
+    // Not awaited: Trigger.dev may be slow or unreachable, and the app must start regardless.
+    else void reconcileUnfinishedRuns(engine);
   })();
   return globalForEngine.weftBackgroundServices;
+}
+
+/** Most runs checked with the engine at start-up, oldest first; the rest are checked when opened. */
+const RECONCILE_AT_START_LIMIT = 500;
+
+/**
+ * Ends the runs whose orchestrator died while no one was looking (their rows say they are still
+ * going): once at start-up; a run opened later is checked again (`getRunForOwner`).
+ */
+async function reconcileUnfinishedRuns(engine: WorkflowEngine): Promise<void> {
+  if (!engine.reconcile) return;
+  const unfinished = await db.workflowRun.findMany({
+    where: { status: { in: ["idle", "queued", "running"] }, engineRunId: { not: null } },
+    select: { id: true, engineRunId: true },
+    orderBy: { createdAt: "asc" },
+    take: RECONCILE_AT_START_LIMIT,
+  });
+  for (const run of unfinished) {
+    try {
+      await engine.reconcile(run);
+    } catch (error) {
+      console.warn(`Could not check run ${run.id} with the engine: ${String(error)}`);
+      return;
+    }
+  }
 }
 
 /**
