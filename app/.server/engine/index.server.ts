@@ -1,6 +1,7 @@
 import { db } from "~/.server/db.server";
 import { env } from "~/.server/env.server";
 import { llmSettings } from "~/.server/llm-settings.server";
+import { startModelCatalogRefresh, stopModelCatalogRefresh } from "~/.server/models-catalog.server";
 import { createEmbeddedEngine, type EmbeddedEngine } from "./embedded-engine.server";
 import type { WorkflowEngine } from "./engine.server";
 import { createTriggerEngine } from "./trigger-engine.server";
@@ -46,14 +47,15 @@ function isEmbedded(engine: WorkflowEngine): engine is EmbeddedEngine {
 
 /**
  * Work the app does outside requests, started by server/index.ts once the database is migrated
- * and before it accepts requests: choosing the engine (a misconfigured mode fails the start) and
- * resuming the runs a previous process left unfinished. The server reaches this through the
+ * and before it accepts requests: reading Gemini's model list (then daily), choosing the engine
+ * (a misconfigured mode fails the start) and resuming the runs a previous process left unfinished. The server reaches this through the
  * Remix build (app/entry.server.tsx re-exports it), so in development it runs inside the same
  * Vite module graph as the routes and shares their engine. Runs once per process however often
  * it is called.
  */
 export function startBackgroundServices(): Promise<void> {
   globalForEngine.weftBackgroundServices ??= (async () => {
+    startModelCatalogRefresh();
     const engine = getEngine();
     if (isEmbedded(engine)) await engine.resumeInterruptedRuns();
     // Not awaited: Trigger.dev may be slow or unreachable, and the app must start regardless.
@@ -92,6 +94,7 @@ async function reconcileUnfinishedRuns(engine: WorkflowEngine): Promise<void> {
  * flight stay queued/running in the database and resume on the next start.
  */
 export async function stopBackgroundServices(): Promise<void> {
+  stopModelCatalogRefresh();
   const engine = globalForEngine.weftEngine;
   if (engine && isEmbedded(engine)) await engine.stop();
 }
