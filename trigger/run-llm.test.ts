@@ -32,7 +32,7 @@ const payload = {
   runId: "run-1",
   ownerId: "owner-1",
   nodeId: "llm",
-  params: { model: "gemini-2.5-flash", system_prompt: "Be brief.", user_message: "Describe the product." },
+  params: { model: "gemini-3.6-flash", system_prompt: "Be brief.", user_message: "Describe the product." },
   inputs: {},
 };
 

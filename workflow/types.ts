@@ -1,4 +1,5 @@
 import type { NodeParams, NodeType } from "../app/lib/nodes/registry";
+import type { ModelCatalog } from "./gemini-models";
 
 /** A file produced or uploaded in Weft, referenced by its asset id; bytes live in storage. */
 export interface MediaValue {
@@ -60,6 +61,11 @@ export interface LlmSettings {
   baseUrl: string | undefined;
   /** Per-attempt timeout. */
   timeoutMs: number;
+  /**
+   * The models the key can use (the app's model catalog), consulted before calling Gemini so a
+   * node set to a retired model fails at once with the replacement named. Absent: not checked.
+   */
+  catalog?: () => Promise<ModelCatalog>;
 }
 
 export interface ExecutionContext<K extends NodeType> {
