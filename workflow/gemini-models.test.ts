@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import shipped from "./gemini-models.json";
+import shipped from "./gemini-models.json" with { type: "json" };
 import { catalogModelFromListing, DEFAULT_TEXT_MODEL, FALLBACK_CATALOG, modelOffer, modelsByKind, retiredModelReplacement, type ModelCatalog } from "./gemini-models";
 
 const live: ModelCatalog = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import shipped from "./gemini-models.json";
+import shipped from "./gemini-models.json" with { type: "json" };
 
 /**
  * Gemini's models as Weft offers them: what `models.list` answers for the key (the app's model
