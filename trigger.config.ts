@@ -9,8 +9,8 @@ export default defineConfig({
   dirs: ["./trigger"],
   // Test files and their helpers are not tasks; the indexer would load them as task files.
   ignorePatterns: ["**/*.test.ts", "**/test-support.ts"],
-  // Node 22 rather than the older default "node"; @google/genai 2.x runs on 20 and 22 (ADR 004).
-  runtime: "node-22",
+  // Node 24, the LTS line the app and CI run on (README); @google/genai 3.x needs 22 or later (ADR 004).
+  runtime: "node-24",
   // A run's whole workflow is one orchestrator run (which waits for its children without
   // suspending), so the default is an hour; each task sets its own, shorter limit.
   maxDuration: 3600,

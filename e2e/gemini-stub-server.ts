@@ -1,10 +1,10 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
-import { invalidApiKey, startGeminiStub, textReply } from "~test/gemini-stub";
+import { invalidApiKey, startGeminiStub, stubModel, textReply } from "~test/gemini-stub";
 
 // The Gemini stand-in for the e2e suite (playwright.config.ts starts it beside the app): the
 // stub from test/gemini-stub.ts behind a fixed port, so the app's GEMINI_BASE_URL can name it,
-// plus a control endpoint the specs call to program the replies:
+// plus a control endpoint the specs call to program the replies (the model list is E2E_STUB_MODELS):
 //   POST /__control {"fail": "invalid-key" | null, "tokenDelayMs": 40}  → the settings now in force
 //   GET  /__control                                                     → the settings and how many requests came
 
@@ -12,6 +12,20 @@ export const GEMINI_STUB_PORT = Number(process.env.E2E_GEMINI_PORT ?? 3219);
 export const GEMINI_STUB_API_KEY = "e2e-gemini-key";
 
 export const GEMINI_STUB_URL = `http://127.0.0.1:${GEMINI_STUB_PORT}`;
+
+/**
+ * What the stand-in's `models.list` answers: a list unlike the shipped fallback, so the specs can
+ * tell the two apart. It holds the sample workflow's model, a video model (not for Run LLM) and
+ * an embedding model (not for any node).
+ */
+export const E2E_STUB_MODELS = [
+  stubModel("gemini-3.8-flash", { displayName: "Gemini 3.8 Flash" }),
+  stubModel("gemini-3.6-flash", { displayName: "Gemini 3.6 Flash" }),
+  stubModel("gemini-3.5-flash-lite", { displayName: "Gemini 3.5 Flash-Lite" }),
+  stubModel("gemini-3.1-flash-image", { displayName: "Nano Banana 2" }),
+  stubModel("veo-4.0-generate", { displayName: "Veo 4", methods: ["predictLongRunning"] }),
+  stubModel("gemini-embedding-2", { displayName: "Gemini Embedding 2", methods: ["embedContent"] }),
+];
 
 /** A short reply, streamed a token at a time so the editor's text visibly grows. */
 export const STUB_REPLY_TOKENS = [
@@ -39,7 +53,7 @@ export interface StubSettings {
 const DEFAULT_SETTINGS: StubSettings = { fail: null, tokenDelayMs: 40 };
 
 async function main() {
-  const stub = await startGeminiStub({ apiKey: GEMINI_STUB_API_KEY });
+  const stub = await startGeminiStub({ apiKey: GEMINI_STUB_API_KEY, models: E2E_STUB_MODELS });
   let settings = DEFAULT_SETTINGS;
   const apply = () =>
     stub.program(settings.fail === "invalid-key" ? invalidApiKey() : textReply(STUB_REPLY_TOKENS, { tokenDelayMs: settings.tokenDelayMs }));

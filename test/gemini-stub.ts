@@ -1,12 +1,18 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FALLBACK_CATALOG } from "~workflow/gemini-models";
 
 /**
- * A local server speaking the part of Gemini's REST API that @google/genai 2.x uses for text
+ * A local server speaking the part of Gemini's REST API that @google/genai 3.x uses for text
  * generation, so tests run the real SDK:
- *   POST /v1beta/models/<model>:streamGenerateContent?alt=sse → Server-Sent Events, one
+ *   POST /v1/models/<model>:streamGenerateContent?alt=sse → Server-Sent Events, one
  *        GenerateContentResponse JSON per `data:` event;
- *   POST /v1beta/models/<model>:generateContent → one GenerateContentResponse JSON.
+ *   POST /v1/models/<model>:generateContent → one GenerateContentResponse JSON;
+ *   GET  /v1/models?pageSize&pageToken → `{models: Model[], nextPageToken?}`, what `models.list`
+ *        pages through, each model as Google describes it (name "models/<id>", displayName,
+ *        supportedGenerationMethods, token limits).
+ * A model the stub does not list (a retired id) gets Google's 404 for generateContent, as the
+ * real service answers: "models/<id> is not found for API version v1, or is not supported…".
  * Errors use Google's JSON error body ({error: {code, message, status, details}}), which the SDK
  * turns into an ApiError with that status.
  */
@@ -31,7 +37,7 @@ export interface GeminiRequestBody {
 
 export interface RecordedGeminiRequest {
   method: string;
-  /** Path without the query, e.g. "/v1beta/models/gemini-2.5-flash:streamGenerateContent". */
+  /** Path without the query, e.g. "/v1/models/gemini-3.5-flash:streamGenerateContent". */
   path: string;
   query: Record<string, string>;
   /** From the path; null for paths the stub does not know. */
@@ -41,6 +47,42 @@ export interface RecordedGeminiRequest {
   apiKey: string | undefined;
   headers: IncomingHttpHeaders;
   body: GeminiRequestBody;
+}
+
+/** One model of `models.list`, in the REST API's shape. */
+export interface StubModel {
+  name: string;
+  displayName?: string;
+  supportedGenerationMethods: string[];
+  inputTokenLimit?: number;
+  outputTokenLimit?: number;
+}
+
+/**
+ * What the stub lists unless told otherwise: the shipped current models, plus two Gemini lists
+ * that Weft does not offer (an embedding model, a speech model), as a real key sees them.
+ */
+export const DEFAULT_STUB_MODELS: StubModel[] = [
+  ...FALLBACK_CATALOG.models.map((model) => ({
+    name: `models/${model.id}`,
+    displayName: model.label,
+    supportedGenerationMethods: ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"],
+    inputTokenLimit: model.inputTokenLimit ?? 1_048_576,
+    outputTokenLimit: model.outputTokenLimit ?? 65_536,
+  })),
+  { name: "models/gemini-embedding-2", displayName: "Gemini Embedding 2", supportedGenerationMethods: ["embedContent", "countTokens"] },
+  { name: "models/gemini-3.1-flash-tts-preview", displayName: "Gemini 3.1 Flash TTS", supportedGenerationMethods: ["generateContent", "countTokens"] },
+];
+
+/** A model entry as Google lists it. */
+export function stubModel(id: string, options: { displayName?: string; methods?: string[] } = {}): StubModel {
+  return {
+    name: `models/${id}`,
+    displayName: options.displayName ?? id,
+    supportedGenerationMethods: options.methods ?? ["generateContent", "countTokens"],
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 65_536,
+  };
 }
 
 /** How the stub answers one request. Build them with the functions below. */
@@ -112,28 +154,38 @@ export function hang(): GeminiStubReply {
 export interface GeminiStub {
   /** Give this to the SDK as httpOptions.baseUrl (GEMINI_BASE_URL). */
   baseUrl: string;
-  /** Every request received, in order. */
+  /** Every generation request received, in order (model list requests are counted apart). */
   requests: RecordedGeminiRequest[];
+  /** How many `models.list` pages were asked for. */
+  readonly listRequests: number;
+  /** The models `models.list` answers from now on; ids not listed get 404 for generateContent. */
+  setModels(models: StubModel[]): void;
   /**
    * The replies for the next requests, in order; the last one then answers every later
    * request. E.g. program(rateLimited(), rateLimited(), textReply("ok")).
    */
   program(...replies: GeminiStubReply[]): void;
-  /** Forgets recorded requests and goes back to the default reply. */
+  /** Forgets recorded requests and goes back to the default reply and model list. */
   reset(): void;
   close(): Promise<void>;
 }
 
 const DEFAULT_REPLY = textReply(["Hello ", "from the ", "Gemini stub."]);
 const ROUTE = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const LIST_ROUTE = /^\/(v1beta|v1|v1alpha)\/models$/;
 
 /**
  * Starts the stub on a free local port. With `apiKey`, requests carrying another key get
  * Gemini's invalid-key answer (as the real service would) without using up a programmed reply.
  */
-export async function startGeminiStub(options: { apiKey?: string } = {}): Promise<GeminiStub> {
+export async function startGeminiStub(
+  options: { apiKey?: string; models?: StubModel[]; /** Largest page the list answers (Google's is 1000). */ maxPageSize?: number } = {},
+): Promise<GeminiStub> {
   const requests: RecordedGeminiRequest[] = [];
   let replies: GeminiStubReply[] = [DEFAULT_REPLY];
+  const initialModels = options.models ?? DEFAULT_STUB_MODELS;
+  let models = initialModels;
+  let listRequests = 0;
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -144,6 +196,11 @@ export async function startGeminiStub(options: { apiKey?: string } = {}): Promis
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://stub");
+    if (LIST_ROUTE.test(url.pathname) && request.method === "GET") {
+      listRequests++;
+      if (options.apiKey !== undefined && headerValue(request.headers["x-goog-api-key"]) !== options.apiKey) return sendError(response, invalidApiKey());
+      return sendJson(response, 200, modelPage(models, url.searchParams, options.maxPageSize ?? 1000));
+    }
     const route = ROUTE.exec(url.pathname);
     const rawBody = await readBody(request);
     let body: GeminiRequestBody = {};
@@ -169,9 +226,17 @@ export async function startGeminiStub(options: { apiKey?: string } = {}): Promis
     }
     if (options.apiKey !== undefined && apiKey !== options.apiKey) return sendError(response, invalidApiKey());
 
+    const model = route[2];
+    if (!models.some((listed) => listed.name === `models/${model}`)) {
+      return sendError(response, {
+        type: "error",
+        status: 404,
+        statusName: "NOT_FOUND",
+        message: `models/${model} is not found for API version ${route[1]}, or is not supported for ${route[3]}. Call ListModels to see the list of available models and their supported methods.`,
+      });
+    }
     const [reply] = replies;
     if (replies.length > 1) replies.shift();
-    const model = route[2];
     if (reply.type === "hang") return;
     if (reply.type === "error") return sendError(response, reply);
     if (route[3] === "generateContent") return sendJson(response, 200, wholeResponse(reply, model));
@@ -184,6 +249,12 @@ export async function startGeminiStub(options: { apiKey?: string } = {}): Promis
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
+    get listRequests() {
+      return listRequests;
+    },
+    setModels(next) {
+      models = next;
+    },
     program(...next) {
       if (next.length === 0) throw new Error("program() needs at least one reply");
       replies = next;
@@ -191,6 +262,8 @@ export async function startGeminiStub(options: { apiKey?: string } = {}): Promis
     reset() {
       requests.length = 0;
       replies = [DEFAULT_REPLY];
+      models = initialModels;
+      listRequests = 0;
     },
     close() {
       // Hanging requests would otherwise keep the server open forever.
@@ -198,6 +271,14 @@ export async function startGeminiStub(options: { apiKey?: string } = {}): Promis
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** One page of the list: `pageSize` models after the offset `pageToken` names. */
+function modelPage(models: StubModel[], query: URLSearchParams, maxPageSize: number) {
+  const size = Math.max(1, Math.min(maxPageSize, Number(query.get("pageSize")) || 50));
+  const start = Number(query.get("pageToken") ?? 0) || 0;
+  const page = models.slice(start, start + size);
+  return { models: page, ...(start + size < models.length ? { nextPageToken: String(start + size) } : {}) };
 }
 
 type SuccessReply = Extract<GeminiStubReply, { type: "text" | "prompt-blocked" }>;

@@ -11,7 +11,7 @@ import { readRunProgress, type RunProgress } from "~workflow/run-progress";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import type * as ChildRuns from "./child-runs";
 import { fakeChildRuns as childRuns } from "./fake-child-runs";
-import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
+import { loadTaskRunFunction, taskFailureHook, taskMetadata, type TaskRunFunction } from "./test-support";
 import { createTestUser } from "~test/users";
 
 // The orchestrator task's own run function, in the SDK's mock task context, against the real
@@ -309,5 +309,55 @@ describe("execute-workflow", () => {
       });
       await expect(executeWorkflow({}, { ctx, signal })).rejects.toThrow();
     });
+  });
+
+  it("sends the progress to Trigger.dev at most once a second while the run goes, and the final state at once", async () => {
+    const graph = graphOf(
+      [node("t", "text", { text: "hello" }), llm("a", ""), llm("b", "")],
+      [edge("t", "text", "a", "user_message"), edge("a", "output", "b", "user_message")],
+    );
+    const { runId } = await createQueuedRun(graph);
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const sentAt: { at: number; status: string | undefined }[] = [];
+      vi.spyOn(metadata, "flush").mockImplementation(async () => {
+        sentAt.push({ at: performance.now(), status: readRunProgress(metadata.current())?.status });
+      });
+      const execution = executeWorkflow({ runId }, { ctx, signal: runSignal().signal });
+
+      // Changes keep coming (a starts, a ends, b starts) while the first sends go out.
+      const a = await triggered("a");
+      await vi.waitFor(() => expect(sentAt.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+      a.succeed({ output: "A says" });
+      const b = await triggered("b");
+      await vi.waitFor(() => expect(sentAt.length).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+      b.succeed({ output: "B says" });
+      await expect(execution).resolves.toEqual({ status: "completed", error: null });
+
+      const going = sentAt.filter((send) => send.status !== "completed");
+      const gaps = going.slice(1).map((send, index) => send.at - going[index].at);
+      // A second apart, less the few milliseconds between the writer's clock and this spy's.
+      expect(gaps.length).toBeGreaterThanOrEqual(2);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(950);
+      expect(sentAt.at(-1)?.status).toBe("completed");
+    });
+  });
+
+  it("ends the run's rows from onFailure when the last attempt failed outside the core", async () => {
+    const graph = graphOf([node("t", "text", { text: "hello" }), llm("a", "")], [edge("t", "text", "a", "user_message")]);
+    const { runId } = await createQueuedRun(graph);
+    const onFailure = taskFailureHook("execute-workflow");
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      await onFailure({ payload: { runId }, error: new Error("Connection terminated unexpectedly"), ctx, task: "execute-workflow", signal: new AbortController().signal });
+    });
+
+    const { run, nodes } = await rowsOf(runId);
+    expect(run).toMatchObject({ status: "failed", error: "The run stopped: Connection terminated unexpectedly", finishedAt: expect.any(Date) });
+    expect(Object.values(nodes).map((row) => row.status)).toEqual(["cancelled", "cancelled"]);
+  });
+
+  it("runs in a queue of its own whose concurrency stays below the environment's (WEFT_ORCHESTRATOR_CONCURRENCY, default 4)", () => {
+    expect(taskMetadata("execute-workflow").queue).toEqual({ name: "execute-workflow", concurrencyLimit: 4 });
   });
 });

@@ -5,6 +5,7 @@ import { createInProcessRunNode } from "~workflow/run-node";
 import { NodeInputsSchema, type NodeOutputs } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
 import { executionServices } from "./execution-services";
+import { checkTaskEnvironment } from "./task-environment";
 
 /** What a node task receives: one node of one run, with its parameters checked again by its own schema. */
 export function nodeTaskPayloadSchema<K extends TaskNodeType>(nodeType: K) {
@@ -21,11 +22,12 @@ export function nodeTaskPayloadSchema<K extends TaskNodeType>(nodeType: K) {
 export type NodeTaskPayload<K extends TaskNodeType = TaskNodeType> = z.output<ReturnType<typeof nodeTaskPayloadSchema<K>>>;
 
 /** Runs the task's one node with the executors, as the embedded engine would in-process. */
-export function runNodeTask<K extends TaskNodeType>(
+export async function runNodeTask<K extends TaskNodeType>(
   nodeType: K,
   payload: NodeTaskPayload<K>,
   { signal, onText }: { signal: AbortSignal; onText?: (textSoFar: string) => void },
 ): Promise<NodeOutputs> {
+  checkTaskEnvironment();
   const runNode = createInProcessRunNode(executors, executionServices(payload.ownerId));
   return runNode({ ...payload, nodeType, signal }, onText);
 }

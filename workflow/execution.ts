@@ -1,3 +1,4 @@
+import type { ModelCatalog } from "./gemini-models";
 import type { NodeParams, NodeType } from "./nodes/registry";
 import type { MediaKind, MediaValue, NodeInputs, NodeOutputs } from "./values";
 
@@ -29,6 +30,11 @@ export interface LlmSettings {
   baseUrl: string | undefined;
   /** Per-attempt timeout. */
   timeoutMs: number;
+  /**
+   * The models the key can use (the app's model catalog), consulted before calling Gemini so a
+   * node set to a retired model fails at once with the replacement named. Absent: not checked.
+   */
+  catalog?: () => Promise<ModelCatalog>;
 }
 
 export interface ExecutionContext<K extends NodeType> {

@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { validateGraph } from "./graph-validation";
 import { sampleWorkflowGraph } from "./sample-workflow";
+import { FALLBACK_CATALOG, modelOffer } from "./gemini-models";
 
 describe("sampleWorkflowGraph", () => {
   it("passes validation unchanged", () => {
     const graph = sampleWorkflowGraph({ imageAssetId: "img-1", videoAssetId: "vid-1" });
     expect(validateGraph(graph)).toEqual({ ok: true, graph });
+  });
+
+  it("asks a current Gemini model (the shipped list's default)", () => {
+    const models = sampleWorkflowGraph()
+      .nodes.filter((node) => node.type === "run-llm")
+      .map((node) => node.data.model);
+    expect(models).toEqual(["gemini-3.6-flash", "gemini-3.6-flash"]);
+    for (const model of models) expect(modelOffer(String(model), FALLBACK_CATALOG).status).toBe("offered");
   });
 
   it("uses the given sample assets, or none", () => {

@@ -26,6 +26,18 @@ export const EnvSchema = z.object({
   /** Switches execution to Trigger.dev tasks; unset = the embedded engine. */
   TRIGGER_SECRET_KEY: optionalString,
   TRIGGER_API_URL: optionalString,
+  /**
+   * Where browsers reach Trigger.dev's realtime API, when that is not TRIGGER_API_URL (a
+   * self-hosted instance the app reaches on an internal address). Unset = TRIGGER_API_URL.
+   */
+  TRIGGER_PUBLIC_API_URL: optionalString.pipe(z.url().optional()),
+  /**
+   * Most `execute-workflow` runs executing at once (its queue's concurrency limit), read when the
+   * tasks are indexed (`trigger deploy`, `trigger dev`). An orchestrator never suspends while its
+   * node tasks work, so it must stay well below the environment's concurrency limit, or running
+   * orchestrators take every slot and none of their children can start.
+   */
+  WEFT_ORCHESTRATOR_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
   GEMINI_API_KEY: optionalString,
   /** Points the Gemini SDK at another endpoint (tests, proxies). */
   GEMINI_BASE_URL: optionalString,

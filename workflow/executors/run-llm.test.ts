@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { runLlmNode } from "../nodes/run-llm";
 import {
   type GeminiStub,
@@ -12,6 +12,7 @@ import {
   serverError,
   startGeminiStub,
   stoppedForSafety,
+  stubModel,
   textReply,
 } from "~test/gemini-stub";
 import {
@@ -21,6 +22,7 @@ import {
   type MediaFixtures,
   type TestMediaStore,
 } from "~test/media-fixtures";
+import { FALLBACK_CATALOG } from "../gemini-models";
 import type { NodeInputs } from "../values";
 import type { LlmSettings } from "../execution";
 import { createRunLlm } from "./run-llm";
@@ -72,7 +74,7 @@ describe("run-llm executor against a Gemini stub", () => {
     stub.program(textReply(["A sturdy ", "red mug."]));
     const image = await store.add(fixtures.png, "image");
     const outputs = await run({
-      params: { model: "gemini-2.5-pro", system_prompt: "You write product copy.", user_message: "Describe this mug." },
+      params: { model: "gemini-3.1-pro-preview", system_prompt: "You write product copy.", user_message: "Describe this mug." },
       inputs: { images: [image] },
     });
 
@@ -81,9 +83,9 @@ describe("run-llm executor against a Gemini stub", () => {
     const [request] = stub.requests;
     expect(request).toMatchObject({
       method: "POST",
-      path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent",
+      path: "/v1/models/gemini-3.1-pro-preview:streamGenerateContent",
       query: { alt: "sse" },
-      model: "gemini-2.5-pro",
+      model: "gemini-3.1-pro-preview",
       apiKey: "test-key",
     });
     expect(request.headers["content-type"]).toBe("application/json");
@@ -254,5 +256,39 @@ describe("run-llm executor against a Gemini stub", () => {
       message: "Could not reach Gemini (ECONNREFUSED); tried 3 times.",
       retryable: true,
     });
+  });
+
+  it("fails a node set to a retired model up front, naming the replacement, without calling Gemini", async () => {
+    const catalog = vi.fn(async () => FALLBACK_CATALOG);
+
+    await expect(run({ params: { model: "gemini-2.5-flash" }, llm: { catalog } })).rejects.toMatchObject({
+      name: "NodeError",
+      retryable: false,
+      message: 'Gemini no longer offers the model "gemini-2.5-flash" (it was retired). Pick another model on the node, such as "gemini-3.5-flash-lite".',
+    });
+    expect(catalog).toHaveBeenCalledTimes(1);
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it("fails a node whose model the live list does not offer, naming one it does", async () => {
+    const live = { models: [{ id: "gemini-4-flash", label: "Gemini 4 Flash", kind: "text" as const }], source: "live" as const, fetchedAt: new Date().toISOString() };
+
+    await expect(run({ params: { model: "gemini-3.6-flash" }, llm: { catalog: async () => live } })).rejects.toMatchObject({
+      message: 'Gemini does not offer the model "gemini-3.6-flash" to this API key. Pick another model on the node, such as "gemini-4-flash".',
+    });
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it("turns Gemini's 404 for a model into the same message, without retrying", async () => {
+    // The list (the shipped one here) has not heard yet that the model was shut down.
+    stub.setModels([stubModel("gemini-3.5-flash-lite")]);
+
+    await expect(run({ params: { model: "gemini-3.6-flash" }, llm: { catalog: async () => FALLBACK_CATALOG } })).rejects.toMatchObject({
+      name: "NodeError",
+      retryable: false,
+      message: expect.stringMatching(/^Gemini no longer offers the model "gemini-3\.6-flash" \(it was retired\)\. Pick another model on the node, such as "gemini-3\.8-flash"\.$/),
+    });
+    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests[0].path).toBe("/v1/models/gemini-3.6-flash:streamGenerateContent");
   });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { ApiError, FinishReason, GoogleGenAI, type GenerateContentParameters, type Part } from "@google/genai";
 import { z } from "zod";
 import { ffmpegCommand, runFfmpeg } from "../ffmpeg";
+import { DEFAULT_TEXT_MODEL, modelOffer, retiredModelReplacement, unavailableModelMessage, type ModelCatalog } from "../gemini-models";
 import { type NodeInputs } from "../values";
 import { type Executor, type MediaStore, NodeError } from "../execution";
 import { abortError, sleep, throwIfAborted } from "./abort";
@@ -38,6 +39,11 @@ export function createRunLlm(options: RunLlmOptions = {}): Executor<"run-llm"> {
     const apiKey = llm.apiKey?.trim();
     if (!apiKey) throw new NodeError("Gemini is not configured: set GEMINI_API_KEY.");
     if (!params.user_message.trim()) throw new NodeError("Type a user message or connect a Text node to it.");
+    const catalog = await llm.catalog?.();
+    if (catalog) {
+      const offer = modelOffer(params.model, catalog);
+      if (offer.status === "unavailable") throw new NodeError(offer.message);
+    }
 
     const request: GenerateContentParameters = {
       model: params.model,
@@ -52,7 +58,7 @@ export function createRunLlm(options: RunLlmOptions = {}): Executor<"run-llm"> {
       try {
         return { output: await streamAnswer(ai, request, { signal, timeoutMs: llm.timeoutMs, onText }) };
       } catch (error) {
-        const outcome = classifyFailure(error, params.model);
+        const outcome = classifyFailure(error, params.model, catalog);
         if (outcome instanceof NodeError) throw outcome;
         if (attempt === MAX_ATTEMPTS) throw new NodeError(`${outcome.transient}; tried ${MAX_ATTEMPTS} times.`, true);
         // Jitter keeps runs that were rate limited together from retrying in lockstep.
@@ -153,7 +159,7 @@ function geminiErrorBody(error: ApiError): { message: string; reasons: string[] 
 }
 
 /** A final NodeError, or a description of a transient failure worth another attempt. */
-function classifyFailure(error: unknown, model: string): NodeError | { transient: string } {
+function classifyFailure(error: unknown, model: string, catalog: ModelCatalog | undefined): NodeError | { transient: string } {
   if (error instanceof NodeError) return error;
   if (error instanceof ApiError) {
     const { status } = error;
@@ -163,7 +169,9 @@ function classifyFailure(error: unknown, model: string): NodeError | { transient
     if (status === 401 || status === 403 || body.reasons.includes("API_KEY_INVALID")) {
       return new NodeError("Gemini rejected the API key.");
     }
-    if (status === 404) return new NodeError(`Gemini does not offer the model "${model}".`);
+    // "models/… is not found for API version v1, or is not supported for generateContent": what
+    // Gemini answers for a retired id, and for one the key cannot use.
+    if (status === 404) return new NodeError(modelNotFoundMessage(model, catalog));
     return new NodeError(`Gemini refused the request (${status}): ${body.message}`);
   }
   // fetch reports network failures as TypeError("fetch failed") with the system error as cause.
@@ -171,6 +179,15 @@ function classifyFailure(error: unknown, model: string): NodeError | { transient
   const code = cause && "code" in cause && typeof cause.code === "string" ? cause.code : undefined;
   const detail = code ?? (error instanceof Error ? error.message : String(error));
   return { transient: `Could not reach Gemini (${detail})` };
+}
+
+function modelNotFoundMessage(model: string, catalog: ModelCatalog | undefined): string {
+  const offer = catalog ? modelOffer(model, catalog) : undefined;
+  if (offer?.status === "unavailable") return offer.message;
+  const retiredFor = retiredModelReplacement(model);
+  // The list offered the model (or did not know it), yet Gemini refused it: retired since.
+  const replacement = retiredFor ?? catalog?.models.find((entry) => entry.kind === "text" && entry.id !== model)?.id ?? DEFAULT_TEXT_MODEL;
+  return unavailableModelMessage(model, replacement, true);
 }
 
 /** The connected images as inline parts, read from Weft's storage (never fetched by URL). */

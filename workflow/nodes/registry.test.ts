@@ -10,7 +10,7 @@ import {
   NodeTypeSchema,
   runsAsTask,
 } from "./registry";
-import { GEMINI_MODELS } from "./run-llm";
+import { DEFAULT_TEXT_MODEL, FALLBACK_CATALOG } from "../gemini-models";
 import { PortTypeSchema, type PortDefinition } from "./types";
 import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "./upload-image";
 import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "./upload-video";
@@ -64,7 +64,7 @@ describe("node registry", () => {
     expect(defaultParams("text")).toEqual({ text: "" });
     expect(defaultParams("upload-image")).toEqual({ assetId: null });
     expect(defaultParams("upload-video")).toEqual({ assetId: null });
-    expect(defaultParams("run-llm")).toEqual({ model: "gemini-2.5-flash", system_prompt: "", user_message: "" });
+    expect(defaultParams("run-llm")).toEqual({ model: "gemini-3.6-flash", system_prompt: "", user_message: "" });
     expect(defaultParams("crop-image")).toEqual({ x_percent: 0, y_percent: 0, width_percent: 100, height_percent: 100 });
     expect(defaultParams("extract-frame")).toEqual({ timestamp: 0 });
   });
@@ -77,7 +77,14 @@ describe("node registry", () => {
       { id: "images", label: "Images", type: "image", multiple: true },
     ]);
     expect(outputs).toEqual([{ id: "output", label: "Output", type: "text" }]);
-    expect(GEMINI_MODELS[0]).toBe("gemini-2.5-flash");
+  });
+
+  it("defaults Run LLM to a current text model from the shipped list, and saves any model id", () => {
+    expect(DEFAULT_TEXT_MODEL).toBe("gemini-3.6-flash");
+    expect(FALLBACK_CATALOG.models).toContainEqual(expect.objectContaining({ id: DEFAULT_TEXT_MODEL, kind: "text" }));
+    // A retired id still saves: the editor warns about it and the run fails that node.
+    expect(NODE_DEFINITIONS["run-llm"].params.safeParse({ model: "gemini-2.5-flash" }).success).toBe(true);
+    expect(NODE_DEFINITIONS["run-llm"].params.safeParse({ model: "  " }).success).toBe(false);
   });
 
   it("limits text parameters to 50,000 characters", () => {

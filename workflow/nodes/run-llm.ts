@@ -1,16 +1,13 @@
 import { z } from "zod";
+import { DEFAULT_TEXT_MODEL } from "../gemini-models";
 import { defineNode, MAX_TEXT_LENGTH } from "./types";
 
-/** Offered in the node's dropdown; the first is the default. */
-export const GEMINI_MODELS = [
-  "gemini-2.5-flash",
-  "gemini-2.5-pro",
-  "gemini-2.5-flash-lite",
-  "gemini-2.0-flash",
-] as const;
-
-export const GeminiModelSchema = z.enum(GEMINI_MODELS);
-export type GeminiModel = z.infer<typeof GeminiModelSchema>;
+/**
+ * A Gemini model id. Any id saves: which models exist is Gemini's to say, and changes (the model
+ * catalog); a workflow saved with a model that was since retired must still open, show a warning
+ * naming the replacement, and fail that node when it runs.
+ */
+export const GeminiModelSchema = z.string().trim().min(1, "choose a model").max(200);
 
 export const runLlmNode = defineNode({
   type: "run-llm",
@@ -29,7 +26,7 @@ export const runLlmNode = defineNode({
   ],
   outputs: [{ id: "output", label: "Output", type: "text" }],
   params: z.object({
-    model: GeminiModelSchema.default("gemini-2.5-flash"),
+    model: GeminiModelSchema.default(DEFAULT_TEXT_MODEL),
     system_prompt: z.string().max(MAX_TEXT_LENGTH).default(""),
     user_message: z.string().max(MAX_TEXT_LENGTH).default(""),
   }),

@@ -15,6 +15,12 @@ export interface WorkflowEngine {
   cancel(run: { id: string; engineRunId: string | null }): Promise<void>;
   /** A fresh read-only realtime token for a run (page reloads, expiring tokens). */
   createAccessToken(engineRunId: string): Promise<string>;
+  /**
+   * For a run whose rows say it is still going: asks the engine whether its run in fact ended
+   * (an orchestrator that crashed, timed out or expired writes nothing) and, if so, ends the rows.
+   * Resolves true when it ended them. The embedded engine has none: it resumes what it left.
+   */
+  reconcile?(run: { id: string; engineRunId: string | null }): Promise<boolean>;
 }
 
 export interface EngineHandle {

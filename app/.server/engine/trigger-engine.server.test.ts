@@ -3,7 +3,7 @@ import { auth, runs, tasks } from "@trigger.dev/sdk";
 import type * as Sdk from "@trigger.dev/sdk";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/.server/db.server";
-import { cancelRun, createRun } from "~/.server/models/run.server";
+import { cancelRun, createRun, getRunForOwner } from "~/.server/models/run.server";
 import { createWorkflow } from "~/.server/models/workflow.server";
 import type { WorkflowEngine } from "./engine.server";
 import { createTriggerEngine } from "./trigger-engine.server";
@@ -21,7 +21,7 @@ vi.mock("@trigger.dev/sdk", async (importOriginal) => {
   return {
     ...sdk,
     tasks: { ...sdk.tasks, trigger: vi.fn() },
-    runs: { ...sdk.runs, cancel: vi.fn() },
+    runs: { ...sdk.runs, cancel: vi.fn(), retrieve: vi.fn() },
     auth: { ...sdk.auth, createPublicToken: vi.fn() },
   };
 });
@@ -62,7 +62,8 @@ describe("the Trigger.dev engine", () => {
     expect(tasks.trigger).toHaveBeenCalledWith(
       "execute-workflow",
       { runId: "cm-run-1" },
-      { tags: ["weft-run:cm-run-1"], idempotencyKey: ["weft-run:cm-run-1"] },
+      // An explicit TTL: without one, development runs expire on the platform's default.
+      { tags: ["weft-run:cm-run-1"], idempotencyKey: ["weft-run:cm-run-1"], ttl: "1h" },
       { publicAccessToken: { expirationTime: "15m" } },
     );
     expect(handle).toEqual({
@@ -108,5 +109,68 @@ describe("the Trigger.dev engine", () => {
       scopes: { read: { runs: ["run_abc123"] } },
       expirationTime: "15m",
     });
+  });
+
+  it("gives browsers TRIGGER_PUBLIC_API_URL when set (a self-hosted instance's internal TRIGGER_API_URL stays with the app)", async () => {
+    vi.resetModules();
+    vi.stubEnv("TRIGGER_PUBLIC_API_URL", "https://trigger.public.example.test");
+    try {
+      const fresh = await import("./trigger-engine.server");
+      expect(fresh.triggerRealtimeBaseUrl()).toBe("https://trigger.public.example.test");
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
+});
+
+/** What `runs.retrieve` answers, with only the fields the engine reads. */
+function retrieved(status: string, error?: string) {
+  return { id: "run_x", status, error: error ? { message: error } : undefined } as unknown as Awaited<ReturnType<typeof runs.retrieve>>;
+}
+
+describe("reconciling a run whose orchestrator ended without recording it", () => {
+  it.each([
+    ["CRASHED", "Out of memory", /^The run's orchestrator crashed \(out of memory, or its process died\): Out of memory$/],
+    ["EXPIRED", undefined, /^The run never started: Trigger.dev expired it/],
+    ["TIMED_OUT", undefined, /^The run took longer than its maximum duration/],
+  ])("ends the rows of a run whose orchestrator is %s, saying why", async (status, error, message) => {
+    const { runId, engineRunId } = await queuedRun();
+    vi.mocked(runs.retrieve).mockResolvedValue(retrieved(status, error));
+
+    await expect(createTriggerEngine().reconcile!({ id: runId, engineRunId })).resolves.toBe(true);
+
+    expect(runs.retrieve).toHaveBeenCalledWith(engineRunId);
+    const run = await db.workflowRun.findUniqueOrThrow({ where: { id: runId }, include: { nodeExecutions: true } });
+    expect(run).toMatchObject({ status: "failed", error: expect.stringMatching(message), finishedAt: expect.any(Date) });
+    expect(run.nodeExecutions.map((row) => row.status)).toEqual(["cancelled"]);
+  });
+
+  it("leaves a run whose orchestrator is still queued or executing", async () => {
+    const { runId, engineRunId } = await queuedRun();
+    vi.mocked(runs.retrieve).mockResolvedValue(retrieved("EXECUTING"));
+
+    await expect(createTriggerEngine().reconcile!({ id: runId, engineRunId })).resolves.toBe(false);
+    expect((await db.workflowRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("queued");
+  });
+
+  it("is what reading an unfinished run does: the detail shows the end the orchestrator never wrote", async () => {
+    const { ownerId, runId } = await queuedRun();
+    vi.mocked(runs.retrieve).mockResolvedValue(retrieved("SYSTEM_FAILURE"));
+
+    const detail = await getRunForOwner(ownerId, runId, createTriggerEngine());
+
+    expect(detail).toMatchObject({ status: "failed", error: expect.stringMatching(/^Trigger.dev failed to run the orchestrator/) });
+    // A finished run is not asked about again.
+    await getRunForOwner(ownerId, runId, createTriggerEngine());
+    expect(runs.retrieve).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the rows as they are when Trigger.dev cannot be reached", async () => {
+    const { ownerId, runId } = await queuedRun();
+    vi.mocked(runs.retrieve).mockRejectedValue(new Error("fetch failed"));
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+
+    await expect(getRunForOwner(ownerId, runId, createTriggerEngine())).resolves.toMatchObject({ status: "queued" });
   });
 });

@@ -1,5 +1,6 @@
 import { auth, runs, tasks } from "@trigger.dev/sdk";
 import { env } from "~/.server/env.server";
+import { engineRunEnded, engineRunEndMessage } from "~/lib/runs/engine-run-end";
 // Type only: the app triggers the task by id and never loads task code.
 import type { executeWorkflow } from "~trigger/execute-workflow";
 import { EXECUTE_WORKFLOW_TASK_ID, runTag } from "~trigger/names";
@@ -10,6 +11,14 @@ import { endRunWithoutEngine } from "./run-store.server";
 const ACCESS_TOKEN_TTL = "15m";
 
 const DEFAULT_API_URL = "https://api.trigger.dev";
+
+/**
+ * How long an orchestrator run may wait in its queue before Trigger.dev expires it, set
+ * explicitly: development runs otherwise get the platform's own default when no `trigger dev`
+ * session is connected. An hour covers a queue held back by the orchestrator concurrency limit;
+ * a run that expires is ended by `reconcile` with a message saying so.
+ */
+const ORCHESTRATOR_TTL = "1h";
 
 /**
  * Executes runs as Trigger.dev tasks (TRIGGER_SECRET_KEY set): the `execute-workflow` task
@@ -29,6 +38,7 @@ export function createTriggerEngine(): WorkflowEngine {
           tags: [runTag(runId)],
           // Starting the same run twice (a repeated request) finds the orchestrator already started.
           idempotencyKey: [runTag(runId)],
+          ttl: ORCHESTRATOR_TTL,
         },
         { publicAccessToken: { expirationTime: ACCESS_TOKEN_TTL } },
       );
@@ -53,10 +63,26 @@ export function createTriggerEngine(): WorkflowEngine {
     createAccessToken(engineRunId) {
       return auth.createPublicToken({ scopes: { read: { runs: [engineRunId] } }, expirationTime: ACCESS_TOKEN_TTL });
     },
+
+    async reconcile(run) {
+      if (run.engineRunId === null) return false;
+      const remote = await runs.retrieve(run.engineRunId);
+      if (!engineRunEnded(remote)) return false;
+      const state = { status: remote.status, errorMessage: remote.error?.message };
+      // Only rows still unfinished change: an orchestrator that recorded the end wins.
+      return endRunWithoutEngine(run.id, {
+        status: remote.status === "CANCELED" ? "cancelled" : "failed",
+        error: engineRunEndMessage(state),
+      });
+    },
   };
 }
 
-/** Where browsers reach Trigger.dev's realtime API: TRIGGER_API_URL, or the SDK's own default. */
+/**
+ * Where browsers reach Trigger.dev's realtime API: TRIGGER_PUBLIC_API_URL (a self-hosted
+ * instance whose TRIGGER_API_URL is an internal address), else TRIGGER_API_URL, else the cloud.
+ */
 export function triggerRealtimeBaseUrl(): string {
-  return env().TRIGGER_API_URL ?? DEFAULT_API_URL;
+  const config = env();
+  return config.TRIGGER_PUBLIC_API_URL ?? config.TRIGGER_API_URL ?? DEFAULT_API_URL;
 }

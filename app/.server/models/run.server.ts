@@ -200,7 +200,25 @@ function feedingNodes(graph: Graph, nodeIds: readonly string[]): { id: string; t
   return graph.nodes.filter((node) => feeding.has(node.id));
 }
 
-export async function getRunForOwner(ownerId: string, runId: string): Promise<RunDetail | null> {
+/**
+ * One of the owner's runs with its node records. A run still going by its rows is first checked
+ * with the engine (`reconcile`): an orchestrator that died never wrote its end, and the browser
+ * asks for this once its feed says the Trigger.dev run is over.
+ */
+export async function getRunForOwner(ownerId: string, runId: string, engine: WorkflowEngine = getEngine()): Promise<RunDetail | null> {
+  const detail = await readRunForOwner(ownerId, runId);
+  if (!detail || isFinishedRunStatus(detail.status) || !engine.reconcile) return detail;
+  const engineRunId = (await db.workflowRun.findUnique({ where: { id: runId }, select: { engineRunId: true } }))?.engineRunId;
+  if (!engineRunId) return detail;
+  const ended = await engine.reconcile({ id: runId, engineRunId }).catch((error: unknown) => {
+    // Trigger.dev unreachable: the rows are all there is to show; the next request asks again.
+    console.warn(`Could not check run ${runId} with the engine: ${String(error)}`);
+    return false;
+  });
+  return ended ? readRunForOwner(ownerId, runId) : detail;
+}
+
+async function readRunForOwner(ownerId: string, runId: string): Promise<RunDetail | null> {
   const row = await db.workflowRun.findFirst({
     where: { id: runId, ownerId },
     select: { ...SUMMARY_FIELDS, graphSnapshot: true, nodeExecutions: { select: NODE_EXECUTION_FIELDS } },

@@ -5,6 +5,7 @@ import { ActiveRunFollower } from "~/components/runs/active-run-follower";
 import { CanvasRunOverlay } from "~/components/runs/canvas-run-overlay";
 import { HistoryPanel } from "~/components/runs/history-panel";
 import { RunNotice } from "~/components/runs/run-notice";
+import { ModelCatalogProvider } from "~/components/flow/model-catalog";
 import { RunsProvider } from "~/components/runs/runs-context";
 import { useRunController } from "~/components/runs/use-run-controller";
 import type { EditorEdge, EditorNode } from "~/lib/editor/graph-conversion";
@@ -40,7 +41,9 @@ export function WorkflowEditor({ workflow, runs }: { workflow: EditorWorkflow; r
   return (
     <EditorStoreProvider store={store}>
       <ReactFlowProvider>
-        <EditorLayout store={store} runsStore={runsStore} />
+        <ModelCatalogProvider>
+          <EditorLayout store={store} runsStore={runsStore} />
+        </ModelCatalogProvider>
       </ReactFlowProvider>
     </EditorStoreProvider>
   );

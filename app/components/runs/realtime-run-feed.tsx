@@ -3,6 +3,7 @@ import { useRealtimeRunWithStreams } from "@trigger.dev/react-hooks";
 import { useEffect, useLayoutEffect, useState } from "react";
 import { createTextFold, LLM_TEXT_STREAM_KEY, type NodeTexts, type RunStreams } from "~/lib/llm-text-stream";
 import { readRunProgress, type RunProgress } from "~workflow/run-progress";
+import { progressAfterEngineRunEnded } from "~/lib/runs/engine-run-end";
 import type { RealtimeAccess } from "~/lib/runs/run-schemas";
 
 /** Wait before asking for the feed again after it failed (the server restarting, say). */
@@ -37,6 +38,8 @@ function Subscription({ access, onProgress, onText, onDropped }: RealtimeRunFeed
     baseURL: access.baseURL,
   });
   const metadata = run?.metadata;
+  const engineStatus = run?.status;
+  const engineError = run?.error?.message;
   const chunks = streams[LLM_TEXT_STREAM_KEY];
   // A new subscription replays the stream from its start, so each folds its own.
   const [foldTexts] = useState(createTextFold);
@@ -44,8 +47,11 @@ function Subscription({ access, onProgress, onText, onDropped }: RealtimeRunFeed
   // Before the browser paints: the nodes then show the news in the same frame, not one later.
   useIsomorphicLayoutEffect(() => {
     const progress = readRunProgress(metadata);
-    if (progress) onProgress(progress);
-  }, [metadata, onProgress]);
+    // The orchestrator's own Trigger.dev run ended without its progress saying so (it crashed,
+    // timed out or expired): that is the end of the run, and the server's records will agree.
+    const ended = engineStatus ? progressAfterEngineRunEnded(progress?.runId ?? access.runId, progress, { status: engineStatus, errorMessage: engineError }, new Date()) : null;
+    if (ended ?? progress) onProgress(ended ?? progress!);
+  }, [metadata, engineStatus, engineError, access.runId, onProgress]);
 
   useIsomorphicLayoutEffect(() => {
     if (chunks) onText(foldTexts(chunks));
