@@ -1,7 +1,7 @@
 import { useRunController, useRuns, useRunsActions } from "~/components/runs/runs-context";
 import { endedNodeCount } from "~/lib/runs/node-run-view";
 import { RUN_STATUS_LABELS } from "~/lib/runs/run-labels";
-import { isRunBusy } from "~/lib/runs/runs-store";
+import { activeRunStatus, isRunBusy } from "~/lib/runs/runs-store";
 import { useEditor, useEditorStoreApi } from "./editor-store-context";
 import { isFinishedRunStatus } from "~workflow/run-progress";
 
@@ -19,10 +19,12 @@ export function RunButtons() {
     return run ?? null;
   });
   const progress = useRuns((state) => state.active?.progress ?? null);
+  // The records' word once they say the run ended: the feed stops then, and its last report may
+  // not have arrived.
+  const status = useRuns(activeRunStatus);
   const { dismissActive } = useRunsActions();
   if (!controller) return null;
 
-  const status = progress?.status ?? active?.status ?? null;
   const going = active !== null && status !== null && !isFinishedRunStatus(status);
   const nodeCount = progress ? Object.keys(progress.nodes).length : 0;
   const waitTitle = busy ? "Wait for the current run to end, or cancel it." : undefined;

@@ -35,7 +35,7 @@ export interface RunPageOwner {
  */
 export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwner }) {
   const { run, graph, workflowName, realtime } = data;
-  const finished = !!isFinishedRunStatus(run.status);
+  const finished = isFinishedRunStatus(run.status);
   const [liveProgress, setLiveProgress] = useState<RunProgress | null>(null);
   const [liveTexts, setLiveTexts] = useState<NodeTexts>({});
   // The page's data is the record; once it says the run ended, live progress has nothing to add.
@@ -49,7 +49,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
 
   const { refresh } = useRefreshWhileRunning({
     finished,
-    endedLive: progress !== null && !!isFinishedRunStatus(progress.status),
+    endedLive: progress !== null && isFinishedRunStatus(progress.status),
     realtime,
   });
 

@@ -34,7 +34,7 @@ function Follower({ runId }: { runId: string }) {
   const access = useRuns((state) => (state.active?.runId === runId ? state.active.access : null));
   const status = useRuns(activeRunStatus);
   const ended = useRuns((state) => endedNodeCount(state.active?.progress ?? null));
-  const finished = status !== null && !!isFinishedRunStatus(status);
+  const finished = status !== null && isFinishedRunStatus(status);
   const [accessAttempt, setAccessAttempt] = useState(0);
   const [detailLoader] = useState(() =>
     coalesce(() => controller?.loadDetail(runId) ?? Promise.resolve(), { minIntervalMs: RECORDS_INTERVAL_MS }),

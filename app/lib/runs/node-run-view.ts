@@ -27,7 +27,7 @@ export interface NodeRunView {
  */
 export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | null, texts: NodeTexts = {}): Record<string, NodeRunView> {
   // Records that say the run ended are final; the feed may not have caught up with them yet.
-  if (detail && !!isFinishedRunStatus(detail.status)) progress = null;
+  if (detail && isFinishedRunStatus(detail.status)) progress = null;
   const records = new Map((detail?.nodes ?? []).map((node) => [node.nodeId, node]));
   const views: Record<string, NodeRunView> = {};
   for (const [nodeId, record] of records) {

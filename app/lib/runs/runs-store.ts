@@ -132,7 +132,7 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
         set((state) => {
           // The feed is newer than the records while a run goes; once the records say it ended, they are final.
           const live = state.active?.runId === detail.id && state.active.progress;
-          const runs = !live || !!isFinishedRunStatus(summary.status) ? patchRun(state.runs, detail.id, () => summary) : state.runs;
+          const runs = !live || isFinishedRunStatus(summary.status) ? patchRun(state.runs, detail.id, () => summary) : state.runs;
           return { details: { ...state.details, [detail.id]: detail }, runs };
         });
       },
@@ -234,7 +234,7 @@ export function activeRunStatus(state: Pick<RunsState, "active" | "runs">): RunS
   const { active } = state;
   if (!active) return null;
   const entry = state.runs.find((run) => run.id === active.runId)?.status;
-  if (entry !== undefined && !!isFinishedRunStatus(entry)) return entry;
+  if (entry !== undefined && isFinishedRunStatus(entry)) return entry;
   return active.progress?.status ?? entry ?? "queued";
 }
 
