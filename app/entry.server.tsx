@@ -1,8 +1,9 @@
 import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { CspNonceContext } from "./lib/csp-nonce";
 
 // Remix's default Node entry, plus one addition: the exports below. server/index.ts reaches the
 // app only through the Remix build, and the build exposes this module as `build.entry.module`,
@@ -17,7 +18,10 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
+  // Every inline script the page carries gets the nonce its Content-Security-Policy names (server/http-guards.ts).
+  const nonce = loadContext.cspNonce;
   // Crawlers and SPA mode get the whole document at once; browsers get it streamed.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
@@ -30,8 +34,11 @@ export default function handleRequest(
       pipe(body);
     };
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+      <CspNonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+      </CspNonceContext.Provider>,
       {
+        nonce,
         onAllReady: waitForAll ? ready : undefined,
         onShellReady: waitForAll ? undefined : ready,
         onShellError: reject,
