@@ -74,7 +74,10 @@ function issueDetail(issue: z.core.$ZodIssue) {
 }
 
 function tooLarge(maxBytes: number) {
-  return apiError(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const response = apiError(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  // The rest of the body is not read; kept alive, the connection would first have to drain it.
+  response.headers.set("Connection", "close");
+  return response;
 }
 
 async function readLimited(request: Request, maxBytes: number) {
@@ -93,4 +96,32 @@ async function readLimited(request: Request, maxBytes: number) {
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+const FORM_CONTENT_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * A page form's fields. Anything else — JSON, no body, a body that does not parse — is thrown
+ * as a 4xx Response naming the problem rather than the TypeError `request.formData()` throws.
+ * The size is bounded before the app sees the body (server/http-guards.ts `limitFormBodies`).
+ */
+export async function readFormData(request: Request): Promise<FormData> {
+  if (!FORM_CONTENT_TYPE.test(request.headers.get("content-type") ?? "")) {
+    throw new Response("Send this form as application/x-www-form-urlencoded or multipart/form-data.", {
+      status: 415,
+      statusText: "Unsupported Media Type",
+    });
+  }
+  try {
+    return await request.formData();
+  } catch (error) {
+    throw new Response(`The form could not be read: ${(error as Error).message}`, { status: 400, statusText: "Bad Request" });
+  }
+}
+
+/** 429 with `Retry-After`, for a client asking faster than a limit allows. */
+export function tooManyRequests(code: string, message: string, retryAfterSeconds: number) {
+  const response = apiError(429, code, message);
+  response.headers.set("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  return response;
 }

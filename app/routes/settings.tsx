@@ -3,17 +3,23 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useRef, useState } from "react";
 import { z } from "zod";
 import { requireUserId } from "~/.server/auth.server";
+import { readFormData } from "~/.server/http.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/.server/models/api-token.server";
 import { getUserById } from "~/.server/models/user.server";
 import { AppHeader } from "~/components/app-header";
-import { ApiTokenNameSchema } from "~/lib/account";
+import { API_TOKEN_EXPIRY_DAYS, ApiTokenExpiryDaysSchema, ApiTokenNameSchema, tokenExpiry } from "~/lib/account";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Weft" }];
 
 const SettingsActionSchema = z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("create"), name: ApiTokenNameSchema }),
+    z.object({
+      intent: z.literal("create"),
+      name: ApiTokenNameSchema,
+      // The form's "Never" option sends an empty value.
+      expiresInDays: z.preprocess((value) => (value === "" ? undefined : value), ApiTokenExpiryDaysSchema.optional()),
+    }),
     z.object({ intent: z.literal("revoke"), tokenId: z.string().min(1, "Choose a token to revoke.") }),
   ],
   { error: "Unknown action; reload the page and try again." },
@@ -33,14 +39,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserId(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readFormData(request));
   const parsed = SettingsActionSchema.safeParse(form);
   if (!parsed.success) {
     const intent = form.intent === "revoke" ? "revoke" : "create";
     return data<SettingsActionData>({ intent, error: parsed.error.issues[0].message }, { status: 400 });
   }
   if (parsed.data.intent === "create") {
-    const { token, record } = await createApiToken(userId, parsed.data.name);
+    const { token, record } = await createApiToken(userId, parsed.data.name, tokenExpiry(parsed.data.expiresInDays));
     return data<SettingsActionData>({ intent: "create", created: { name: record.name, token } }, { status: 201 });
   }
   if (!(await revokeApiToken(userId, parsed.data.tokenId))) {
@@ -95,6 +101,24 @@ export default function SettingsPage() {
                 className="rounded border border-line bg-panel-2 px-3 py-2 text-zinc-100 outline-none focus:border-accent aria-invalid:border-red-500"
               />
             </div>
+            <div className="flex flex-col gap-1">
+              <label htmlFor="token-expiry" className="text-sm text-zinc-300">
+                Expires
+              </label>
+              <select
+                id="token-expiry"
+                name="expiresInDays"
+                defaultValue="90"
+                className="rounded border border-line bg-panel-2 px-3 py-2 text-zinc-100 outline-none focus:border-accent"
+              >
+                {API_TOKEN_EXPIRY_DAYS.map((days) => (
+                  <option key={days} value={days}>
+                    in {days} days
+                  </option>
+                ))}
+                <option value="">never</option>
+              </select>
+            </div>
             <button
               type="submit"
               disabled={creating}
@@ -127,6 +151,7 @@ export default function SettingsPage() {
                   <th scope="col" className="py-2 font-medium">Token</th>
                   <th scope="col" className="py-2 font-medium">Created</th>
                   <th scope="col" className="py-2 font-medium">Last used</th>
+                  <th scope="col" className="py-2 font-medium">Expires</th>
                   <th scope="col" className="py-2 font-medium">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -142,6 +167,9 @@ export default function SettingsPage() {
                     </td>
                     <td className="py-2 text-zinc-400">
                       {token.lastUsedAt ? <DateTime value={token.lastUsedAt} /> : "Never"}
+                    </td>
+                    <td className="py-2 text-zinc-400">
+                      {token.expiresAt ? <DateTime value={token.expiresAt} /> : "Never"}
                     </td>
                     <td className="py-2 text-right">
                       <Form
