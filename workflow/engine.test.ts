@@ -485,3 +485,16 @@ describe("progress", () => {
     expect((await port.started("video-frame")).params).toEqual({ timestamp: "50%" });
   });
 });
+
+describe("node ids that name object properties", () => {
+  it("hands outputs on even from a node called __proto__ (keyed without a prototype)", async () => {
+    // Validation refuses such ids (app/lib/graph.ts); this is the engine's own guard, for plans made before.
+    const original = graphOf([llm("a"), llm("b")], [edge("a", "output", "b", "user_message")]);
+    const rename = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('"a"', '"__proto__"'));
+    const graph = rename(original);
+    const port = new FakePort();
+    const result = await run(graph, port, { plan: rename(planFor(original)) });
+    expect(result.status).toBe("completed");
+    expect((await port.started("b")).inputs).toMatchObject({ user_message: "__proto__ answered" });
+  });
+});

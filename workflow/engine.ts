@@ -91,8 +91,9 @@ export async function executeRun({
     waitingOn.set(edge.target, (waitingOn.get(edge.target) ?? 0) + 1);
   }
 
-  const outputsByNode: Record<string, NodeOutputs> = { ...plan.upstreamOutputs };
-  const results: Record<string, NodeResult> = {};
+  // Keyed by node id, so without a prototype: no id can land on an inherited property.
+  const outputsByNode: Record<string, NodeOutputs> = Object.assign(Object.create(null), plan.upstreamOutputs);
+  const results: Record<string, NodeResult> = Object.create(null);
   const phases = new Map<string, Phase>(executeIds.map((id) => [id, "queued"]));
   const ready: string[] = [];
   const controllers = new Map<string, AbortController>();
@@ -108,7 +109,7 @@ export async function executeRun({
   });
 
   const runStartedAt = now().toISOString();
-  const initialNodes: Record<string, NodeProgress> = {};
+  const initialNodes: Record<string, NodeProgress> = Object.create(null);
   for (const id of executeIds) initialNodes[id] = nodeProgress({ status: "queued" });
   for (const id of reusedIds) {
     const reused = plan.reusedNodes[id];
