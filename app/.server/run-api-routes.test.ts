@@ -264,7 +264,9 @@ describe("run API answers", () => {
     const defaults = await (await listRunsOf(workflowId, auth)).json();
     expect(defaults.runs).toHaveLength(3);
 
-    for (const query of ["?limit=0", "?limit=101", "?limit=ten", "?cursor=not-a-cursor"]) {
+    // A cursor dated in year 0 is well-formed ISO but not a PostgreSQL timestamp.
+    const yearZero = Buffer.from(JSON.stringify(["0000-01-01T00:00:00.000Z", "x"])).toString("base64url");
+    for (const query of ["?limit=0", "?limit=101", "?limit=ten", "?cursor=not-a-cursor", `?cursor=${yearZero}`]) {
       const bad = await listRunsOf(workflowId, auth, query);
       expect(bad.status, query).toBe(400);
       expect(await bad.json()).toMatchObject({ error: { code: "invalid_request" } });

@@ -240,7 +240,14 @@ interface RunCursor {
   id: string;
 }
 
-const RunCursorSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
+// Years 1970–9999 only: PostgreSQL has no year 0 (and a cursor we handed out is never older than Weft).
+const RunCursorSchema = z.tuple([
+  z.iso.datetime().refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1970 && year <= 9999;
+  }),
+  z.string().min(1).max(64),
+]);
 
 export function encodeRunCursor(cursor: RunCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString("base64url");
