@@ -40,6 +40,14 @@ function refusedRunError(problems: PlanProblem[]) {
  */
 export function startRunResponse(request: Request, result: Exclude<StartRunResult, { status: "not_found" }>) {
   if (result.status === "refused") return refusedRunError(result.problems);
+  if (result.status === "too_many_runs") {
+    return apiError(
+      429,
+      "too_many_runs",
+      `You already have ${result.limit} runs queued or running; wait for one to finish (or cancel one) before starting another.`,
+      { limit: result.limit },
+    );
+  }
   const { run, realtime } = result.started;
   return json(
     {

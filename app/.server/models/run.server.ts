@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db, Prisma } from "~/.server/db.server";
 import type { EngineHandle, WorkflowEngine } from "~/.server/engine/engine.server";
 import { getEngine } from "~/.server/engine/index.server";
+import { env } from "~/.server/env.server";
 import {
   endRunWithoutEngine,
   isFinishedRunStatus,
@@ -58,7 +59,9 @@ export type StartRunResult =
   | { status: "ok"; started: StartedRun }
   | { status: "not_found" }
   /** The run cannot be made as asked: nothing was written. */
-  | { status: "refused"; problems: PlanProblem[] };
+  | { status: "refused"; problems: PlanProblem[] }
+  /** The owner already has `limit` runs queued or running: nothing was written. */
+  | { status: "too_many_runs"; limit: number };
 
 export type RetryRunResult = StartRunResult | { status: "not_finished" };
 
@@ -108,6 +111,7 @@ export async function createRun(
     engine,
     retryOfId: null,
   });
+  if (runId === null) return tooManyRuns();
   return { status: "ok", started: await startRun(runId, engine) };
 }
 
@@ -146,9 +150,22 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
     engine,
     retryOfId: run.id,
   });
+  if (newRunId === null) return tooManyRuns();
   return { status: "ok", started: await startRun(newRunId, engine) };
 }
 
+/** Statuses of a run that still holds the engine's attention. */
+const IN_FLIGHT_STATUSES = ["idle", "queued", "running"] as const;
+
+function tooManyRuns(): StartRunResult {
+  return { status: "too_many_runs", limit: env().MAX_RUNS_IN_FLIGHT_PER_USER };
+}
+
+/**
+ * Writes the run unless the owner already has MAX_RUNS_IN_FLIGHT_PER_USER runs in flight
+ * (then null). The count and the insert share a transaction holding a lock on the owner, so
+ * parallel requests cannot all pass the count.
+ */
 async function insertRun(input: {
   ownerId: string;
   workflowId: string;
@@ -158,7 +175,7 @@ async function insertRun(input: {
   plan: RunPlan;
   engine: WorkflowEngine;
   retryOfId: string | null;
-}): Promise<string> {
+}): Promise<string | null> {
   const { plan, workflowId } = input;
   const typeOf = new Map(input.graph.nodes.map((node) => [node.id, node.type]));
   const executing = new Set(plan.executeNodeIds);
@@ -177,23 +194,31 @@ async function insertRun(input: {
       finishedAt: node.finishedAt === null ? null : new Date(node.finishedAt),
       durationMs: node.durationMs,
     }));
-  // One statement, so the run and its node rows exist together or not at all.
-  const run = await db.workflowRun.create({
-    data: {
-      ownerId: input.ownerId,
-      workflowId,
-      scope: input.scope,
-      requestedNodeIds: input.requestedNodeIds,
-      status: "queued",
-      engine: input.engine.kind,
-      graphSnapshot: toJson(input.graph),
-      plan: toJson(plan),
-      retryOfId: input.retryOfId,
-      nodeExecutions: { createMany: { data: [...executed, ...reused] } },
-    },
-    select: { id: true },
+  return db.$transaction(async (tx) => {
+    // Held until the transaction ends: one owner's run requests are counted one at a time.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`weft-runs:${input.ownerId}`}))`;
+    const inFlight = await tx.workflowRun.count({
+      where: { ownerId: input.ownerId, status: { in: [...IN_FLIGHT_STATUSES] } },
+    });
+    if (inFlight >= env().MAX_RUNS_IN_FLIGHT_PER_USER) return null;
+    // One statement, so the run and its node rows exist together or not at all.
+    const run = await tx.workflowRun.create({
+      data: {
+        ownerId: input.ownerId,
+        workflowId,
+        scope: input.scope,
+        requestedNodeIds: input.requestedNodeIds,
+        status: "queued",
+        engine: input.engine.kind,
+        graphSnapshot: toJson(input.graph),
+        plan: toJson(plan),
+        retryOfId: input.retryOfId,
+        nodeExecutions: { createMany: { data: [...executed, ...reused] } },
+      },
+      select: { id: true },
+    });
+    return run.id;
   });
-  return run.id;
 }
 
 async function startRun(runId: string, engine: WorkflowEngine): Promise<StartedRun> {
