@@ -3,13 +3,21 @@ import { createReadableStreamFromReadable, type AppLoadContext, type EntryContex
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { startBackgroundServices as startEngineServices } from "./.server/engine/index.server";
+import { applyFfmpegLimits } from "./.server/media-limits.server";
 import { CspNonceContext } from "./lib/csp-nonce";
 
 // Remix's default Node entry, plus one addition: the exports below. server/index.ts reaches the
 // app only through the Remix build, and the build exposes this module as `build.entry.module`,
 // so this is how the server starts and stops the app's background work in the same module
 // instances the routes use (Vite's in development, build/server in production).
-export { startBackgroundServices, stopBackgroundServices } from "./.server/engine/index.server";
+export { stopBackgroundServices } from "./.server/engine/index.server";
+
+/** The engine's background work, after the process-wide ffmpeg limits are set from the environment. */
+export async function startBackgroundServices(): Promise<void> {
+  applyFfmpegLimits();
+  await startEngineServices();
+}
 
 const ABORT_DELAY_MS = 5_000;
 
