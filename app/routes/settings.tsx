@@ -5,8 +5,10 @@ import { z } from "zod";
 import { requireUserId } from "~/.server/auth.server";
 import { readFormData } from "~/.server/http.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/.server/models/api-token.server";
+import { storageUsage } from "~/.server/models/asset.server";
 import { getUserById } from "~/.server/models/user.server";
 import { AppHeader } from "~/components/app-header";
+import { formatBytes } from "~/lib/format-bytes";
 import { API_TOKEN_EXPIRY_DAYS, ApiTokenExpiryDaysSchema, ApiTokenNameSchema, tokenExpiry } from "~/lib/account";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Weft" }];
@@ -32,9 +34,9 @@ type SettingsActionData =
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserId(request);
-  const [user, tokens] = await Promise.all([getUserById(userId), listApiTokens(userId)]);
+  const [user, tokens, storage] = await Promise.all([getUserById(userId), listApiTokens(userId), storageUsage(userId)]);
   if (!user) throw redirect("/login");
-  return { email: user.email, tokens };
+  return { email: user.email, tokens, storage };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -59,7 +61,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SettingsPage() {
-  const { email, tokens } = useLoaderData<typeof loader>();
+  const { email, tokens, storage } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const creating = navigation.state === "submitting" && navigation.formData?.get("intent") === "create";
@@ -73,6 +75,24 @@ export default function SettingsPage() {
       <AppHeader email={email} />
       <main className="mx-auto max-w-3xl p-6">
         <h1 className="text-2xl font-semibold">Settings</h1>
+
+        <section aria-labelledby="storage-heading" className="mt-8 rounded-lg border border-line bg-panel p-6">
+          <h2 id="storage-heading" className="text-lg font-semibold">
+            Storage
+          </h2>
+          <p className="mt-1 text-sm text-zinc-400">Your uploads and the files your runs made.</p>
+          <p className="mt-3 text-sm text-zinc-200">
+            {formatBytes(storage.usedBytes)} of {formatBytes(storage.quotaBytes)} used
+          </p>
+          <meter
+            aria-label="Storage used"
+            className="mt-2 h-2 w-full"
+            min={0}
+            max={storage.quotaBytes}
+            value={storage.usedBytes}
+            high={storage.quotaBytes * 0.9}
+          />
+        </section>
 
         <section aria-labelledby="api-tokens-heading" className="mt-8 rounded-lg border border-line bg-panel p-6">
           <h2 id="api-tokens-heading" className="text-lg font-semibold">
