@@ -29,7 +29,7 @@ async function main() {
     embedded = await startEmbeddedDatabase(config.WEFT_DATA_DIR);
     // The app reads its configuration from the environment; this is the one value made here.
     process.env.DATABASE_URL = embedded.url;
-    log(`embedded PostgreSQL (pid ${embedded.pid}) under ${path.resolve(config.WEFT_DATA_DIR, "pg")}`);
+    log(`embedded PostgreSQL (pid ${embedded.pid}) under ${embedded.databaseDir}`);
   }
   const { applied } = await migrate(process.env.DATABASE_URL!);
   if (applied.length > 0) log(`applied migrations: ${applied.join(", ")}`);
