@@ -9,6 +9,7 @@ import {
   FORM_BODY_LOCAL,
   limitFormBodies,
   refuseLegacyDataRequests,
+  refuseUnreadablePaths,
   requireSameOriginWrites,
   securityHeaders,
 } from "./http-guards";
@@ -25,6 +26,7 @@ beforeAll(async () => {
   const app = express();
   app.use(closeWhenBodyUnread);
   app.use(securityHeaders({ production: true, connectOrigins: ["https://api.trigger.dev"] }));
+  app.use(refuseUnreadablePaths);
   app.use(refuseLegacyDataRequests);
   app.use(requireSameOriginWrites);
   app.use(limitFormBodies({ limitFor: (req) => (req.path.startsWith("/api/") ? null : LIMIT) }));
@@ -60,6 +62,16 @@ describe("legacy Remix data requests", () => {
     expect(sameSite.status).toBe(400);
     expect(await sameSite.text()).toContain("_data");
     expect((await fetch(`${base}/workflows?_data=root`)).status).toBe(400);
+  });
+});
+
+describe("unreadable paths", () => {
+  it("answers 400 to a path with a NUL or other control character, or broken percent-encoding", async () => {
+    for (const path of ["/files/%00", "/runs/a%01b", "/api/workflows/%0a", "/files/%E0%A4%A"]) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status, path).toBe(400);
+    }
+    expect((await fetch(`${base}/files/%C3%A9t%C3%A9`)).status).toBe(200);
   });
 });
 

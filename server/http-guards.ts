@@ -30,6 +30,21 @@ export const refuseLegacyDataRequests: RequestHandler = (req, res, next) => {
 };
 
 /**
+ * No path of the app contains control characters (a NUL would reach PostgreSQL, which refuses
+ * it in text), and a path that does not decode names nothing: 400 before any route runs.
+ */
+export const refuseUnreadablePaths: RequestHandler = (req, res, next) => {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(req.path);
+  } catch {
+    return refuse(req, res, 400, "invalid_path", "The address is not valid percent-encoded UTF-8.");
+  }
+  if (/\p{Cc}/u.test(decoded)) return refuse(req, res, 400, "invalid_path", "The address contains control characters; no Weft address does.");
+  next();
+};
+
+/**
  * The host a browser would name in `Origin` for this app: the first `X-Forwarded-Host`, else
  * `Host`, as Remix's own check compares, so the two can never disagree.
  */

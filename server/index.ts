@@ -9,6 +9,7 @@ import {
   closeWhenBodyUnread,
   limitFormBodies,
   refuseLegacyDataRequests,
+  refuseUnreadablePaths,
   requireSameOriginWrites,
   securityHeaders,
 } from "./http-guards";
@@ -44,6 +45,7 @@ async function main() {
       connectOrigins: config.TRIGGER_SECRET_KEY ? [new URL(config.TRIGGER_API_URL ?? "https://api.trigger.dev").origin] : [],
     }),
   );
+  app.use(refuseUnreadablePaths);
   app.use(refuseLegacyDataRequests);
   app.use(requireSameOriginWrites);
   app.use(limitFormBodies({ limitFor: (req) => formBodyLimit(req.path, config) }));

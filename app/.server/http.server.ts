@@ -49,11 +49,33 @@ export async function readJsonBody<T extends z.ZodType>(
   } catch (error) {
     throw apiError(400, "malformed_json", `The request body is not valid JSON: ${(error as Error).message}`);
   }
+  if (containsNul(value)) throw apiError(400, "invalid_request", NUL_MESSAGE);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw apiError(400, "invalid_request", describeIssues(parsed.error), parsed.error.issues.map(issueDetail));
   }
   return parsed.data;
+}
+
+const NUL_MESSAGE = "Text may not contain NUL characters (\\u0000); PostgreSQL cannot store them.";
+
+/** Whether any string in a parsed JSON value (keys included) holds a NUL, which PostgreSQL refuses in text and JSON. */
+function containsNul(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === "string") {
+      if (item.includes("\0")) return true;
+    } else if (Array.isArray(item)) {
+      pending.push(...item);
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, child] of Object.entries(item)) {
+        if (key.includes("\0")) return true;
+        pending.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 /** Validates route params (or any record) and answers 404 when they cannot name a resource. */
@@ -112,11 +134,18 @@ export async function readFormData(request: Request): Promise<FormData> {
       statusText: "Unsupported Media Type",
     });
   }
+  let form: FormData;
   try {
-    return await request.formData();
+    form = await request.formData();
   } catch (error) {
     throw new Response(`The form could not be read: ${(error as Error).message}`, { status: 400, statusText: "Bad Request" });
   }
+  for (const [name, value] of form) {
+    if (name.includes("\0") || (typeof value === "string" && value.includes("\0"))) {
+      throw new Response(NUL_MESSAGE, { status: 400, statusText: "Bad Request" });
+    }
+  }
+  return form;
 }
 
 /** 429 with `Retry-After`, for a client asking faster than a limit allows. */
