@@ -52,6 +52,8 @@ export default defineConfig({
         PORT: String(port),
         WEFT_DATA_DIR: dataDir,
         SESSION_SECRET: "e2e-session-secret",
+        // Every spec signs up from 127.0.0.1: the per-address sign-in limit is not what they test.
+        AUTH_ATTEMPTS_PER_IP: "10000",
         GEMINI_API_KEY: GEMINI_STUB_API_KEY,
         GEMINI_BASE_URL: GEMINI_STUB_URL,
       },

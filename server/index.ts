@@ -1,12 +1,20 @@
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import path from "node:path";
-import { EnvSchema } from "~/.server/env.server";
+import { EnvSchema, type Env } from "~/.server/env.server";
 // Type only: the server reaches the app's code through the Remix build (see backgroundServices).
 import type * as AppEntry from "~/entry.server";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded-database";
+import {
+  closeWhenBodyUnread,
+  limitFormBodies,
+  refuseLegacyDataRequests,
+  refuseUnreadablePaths,
+  requireSameOriginWrites,
+  securityHeaders,
+} from "./http-guards";
 import { migrate } from "./migrate";
+import { remixHandler } from "./remix-handler";
 
 /**
  * Weft's server: makes sure there is a migrated database (the embedded one unless DATABASE_URL
@@ -22,13 +30,25 @@ async function main() {
     embedded = await startEmbeddedDatabase(config.WEFT_DATA_DIR);
     // The app reads its configuration from the environment; this is the one value made here.
     process.env.DATABASE_URL = embedded.url;
-    log(`embedded PostgreSQL (pid ${embedded.pid}) under ${path.resolve(config.WEFT_DATA_DIR, "pg")}`);
+    log(`embedded PostgreSQL (pid ${embedded.pid}) under ${embedded.databaseDir}`);
   }
   const { applied } = await migrate(process.env.DATABASE_URL!);
   if (applied.length > 0) log(`applied migrations: ${applied.join(", ")}`);
 
   const app = express();
   app.disable("x-powered-by");
+  if (config.TRUST_PROXY > 0) app.set("trust proxy", config.TRUST_PROXY);
+  app.use(closeWhenBodyUnread);
+  app.use(
+    securityHeaders({
+      production,
+      connectOrigins: config.TRIGGER_SECRET_KEY ? [new URL(config.TRIGGER_API_URL ?? "https://api.trigger.dev").origin] : [],
+    }),
+  );
+  app.use(refuseUnreadablePaths);
+  app.use(refuseLegacyDataRequests);
+  app.use(requireSameOriginWrites);
+  app.use(limitFormBodies({ limitFor: (req) => formBodyLimit(req.path, config) }));
 
   let getBuild: () => Promise<ServerBuild>;
   if (production) {
@@ -56,7 +76,7 @@ async function main() {
   const services = backgroundServices(await getBuild());
   await services.startBackgroundServices();
 
-  app.all("*", createRequestHandler({ build: getBuild, mode: production ? "production" : "development" }));
+  app.all("*", remixHandler(getBuild, production ? "production" : "development"));
 
   const server = app.listen(config.PORT, () => {
     const address = server.address();
@@ -80,6 +100,18 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
+
+/**
+ * The JSON API (under /api/) reads its own bodies within its own limits, uploads included. Page
+ * forms are small, except the workflow list's import, which takes a workflow file.
+ */
+function formBodyLimit(pathname: string, config: Env): number | null {
+  if (pathname.startsWith("/api/")) return null;
+  if (/^\/workflows(\/_index)?(\.data)?\/?$/.test(pathname)) return config.MAX_GRAPH_BYTES + MULTIPART_OVERHEAD_BYTES;
+  return config.MAX_FORM_BYTES;
+}
+
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 type BackgroundServices = Pick<typeof AppEntry, "startBackgroundServices" | "stopBackgroundServices">;
 

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import ffmpeg, { type FfmpegCommand } from "fluent-ffmpeg";
 import { z } from "zod";
+import { createConcurrencyLimit } from "./concurrency-limit";
 import { abortError } from "./executors/abort";
 import { NodeError } from "./execution";
 
@@ -31,12 +32,39 @@ function installedBinary(installerPackage: string): string {
   return installer.path;
 }
 
+/** What one process may do with the machine; the host sets them from its configuration. */
+export interface FfmpegLimits {
+  /** ffmpeg and ffprobe processes running at once in this process; the rest wait their turn. */
+  maxProcesses: number;
+  /** Longest one process may run before it is killed and its caller fails. */
+  timeoutMs: number;
+  /** Largest picture (width × height) ffmpeg and ffprobe will decode. */
+  maxPixels: number;
+}
+
+const limits: FfmpegLimits = { maxProcesses: 4, timeoutMs: 120_000, maxPixels: 40_000_000 };
+const processes = createConcurrencyLimit(limits.maxProcesses);
+
+/** Sets the limits (app/.server/media-limits.server.ts calls it with the environment's values). */
+export function configureFfmpeg(changes: Partial<FfmpegLimits>): void {
+  Object.assign(limits, changes);
+  processes.max = limits.maxProcesses;
+}
+
+/** The limits in force, and how many processes run and wait now (tests and diagnostics). */
+export function ffmpegLoad(): { limits: Readonly<FfmpegLimits>; running: number; waiting: number; peak: number } {
+  return { limits: { ...limits }, running: processes.active, waiting: processes.waiting, peak: processes.peak };
+}
+
 /**
  * A fluent-ffmpeg command on Weft's ffmpeg that logs errors only, so the first line it prints
- * is the reason a run failed (shown to the person as the node error).
+ * is the reason a run failed (shown to the person as the node error). Its input is decoded only
+ * up to the pixel limit, so a small file declaring a huge picture cannot take the memory.
  */
 export function ffmpegCommand(input: string): FfmpegCommand {
-  return ffmpeg(input).setFfmpegPath(ffmpegPaths().ffmpeg).inputOptions("-hide_banner", "-loglevel", "error");
+  return ffmpeg(input)
+    .setFfmpegPath(ffmpegPaths().ffmpeg)
+    .inputOptions("-hide_banner", "-loglevel", "error", "-max_pixels", String(limits.maxPixels));
 }
 
 /** Raw arguments (run as `ffmpeg -hide_banner -nostdin -loglevel error <args>`) or a fluent command. */
@@ -47,7 +75,12 @@ export type FfmpegJob = readonly string[] | FfmpegCommand;
  * AbortError once it has exited; a failure rejects with a NodeError carrying ffmpeg's reason.
  */
 export function runFfmpeg(job: FfmpegJob, signal: AbortSignal): Promise<void> {
-  return isArgumentList(job) ? runArguments(job, signal) : runCommand(job, signal);
+  return processes.run(() => (isArgumentList(job) ? runArguments(job, signal) : runCommand(job, signal)), signal);
+}
+
+function timeoutError(binary: string): NodeError {
+  const name = binary.split("/").at(-1) ?? binary;
+  return new NodeError(`${name} took longer than ${Number((limits.timeoutMs / 1000).toFixed(1))} s and was stopped.`);
 }
 
 function isArgumentList(job: FfmpegJob): job is readonly string[] {
@@ -57,7 +90,7 @@ function isArgumentList(job: FfmpegJob): job is readonly string[] {
 async function runArguments(args: readonly string[], signal: AbortSignal): Promise<void> {
   const result = await runProcess(
     ffmpegPaths().ffmpeg,
-    ["-hide_banner", "-nostdin", "-loglevel", "error", ...args],
+    ["-hide_banner", "-nostdin", "-loglevel", "error", "-max_pixels", String(limits.maxPixels), ...args],
     signal,
     { captureStdout: false },
   );
@@ -68,9 +101,16 @@ function runCommand(command: FfmpegCommand, signal: AbortSignal): Promise<void> 
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortError());
     const kill = () => command.kill("SIGKILL");
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, limits.timeoutMs);
     const settle = (error?: Error) => {
+      clearTimeout(timer);
       signal.removeEventListener("abort", kill);
       if (signal.aborted) reject(abortError());
+      else if (timedOut) reject(timeoutError("ffmpeg"));
       else if (error) reject(error);
       else resolve();
     };
@@ -135,14 +175,40 @@ const FfprobeOutputSchema = z.object({
   format: z.object({ format_name: z.string().optional(), duration: z.string().optional() }).optional(),
 });
 
-/** Size, duration and codec of an image or video's first video stream, read with ffprobe. */
+/** A picture larger than the pixel limit: refused before it is decoded. */
+export class TooManyPixelsError extends NodeError {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(
+      `The picture is ${width}×${height} pixels (${formatMegapixels(width * height)}), over the limit of ${formatMegapixels(maxPixels)}.`,
+    );
+  }
+}
+
+function formatMegapixels(pixels: number): string {
+  return `${Number((pixels / 1_000_000).toFixed(1))} MP`;
+}
+
+/**
+ * Size, duration and codec of an image or video's first video stream, read with ffprobe. A
+ * picture over the pixel limit is not decoded at all: TooManyPixelsError says how large it is.
+ */
 export async function probe(path: string, signal?: AbortSignal): Promise<MediaProbe> {
-  const result = await runProcess(
-    ffmpegPaths().ffprobe,
-    ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "v:0", path],
+  const result = await processes.run(
+    () =>
+      runProcess(
+        ffmpegPaths().ffprobe,
+        ["-v", "error", "-max_pixels", String(limits.maxPixels), "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "v:0", path],
+        signal,
+        { captureStdout: true },
+      ),
     signal,
-    { captureStdout: true },
   );
+  const oversized = /Picture size (\d+)x(\d+) exceeds specified max pixel count/.exec(result.stderr);
+  if (oversized) throw new TooManyPixelsError(Number(oversized[1]), Number(oversized[2]), limits.maxPixels);
   const output = result.code === 0 ? FfprobeOutputSchema.parse(JSON.parse(result.stdout)) : undefined;
   const stream = output?.streams[0];
   // ffprobe may exit 0 on a broken file, reporting a 0×0 stream plus an error line.
@@ -217,15 +283,23 @@ function runProcess(
     child.stdout?.setEncoding("utf8").on("data", (data: string) => (stdout += data));
     child.stderr?.setEncoding("utf8").on("data", (data: string) => (stderr = (stderr + data).slice(-STDERR_TAIL_CHARS)));
     const kill = () => child.kill("SIGKILL");
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, limits.timeoutMs);
     signal?.addEventListener("abort", kill, { once: true });
     child.on("error", (error) => {
+      clearTimeout(timer);
       signal?.removeEventListener("abort", kill);
       reject(new NodeError(`Could not start ${binary}: ${error.message}`));
     });
     // Settles after exit, so an aborted caller never races a process still writing its output.
     child.on("close", (code) => {
+      clearTimeout(timer);
       signal?.removeEventListener("abort", kill);
       if (signal?.aborted) reject(abortError());
+      else if (timedOut) reject(timeoutError(binary));
       else resolve({ code, stdout, stderr });
     });
   });

@@ -482,3 +482,23 @@ describe("isValidConnection", () => {
     });
   });
 });
+
+describe("hostile graphs", () => {
+  it("refuses node ids that name a property of every object, and ids outside the safe pattern", () => {
+    for (const id of ["__proto__", "constructor", "toString", "hasOwnProperty", "a b", "<script>", "-x", "x".repeat(101)]) {
+      const graph = { nodes: [node(id, "text", { text: "hi" })], edges: [] };
+      const problems = problemsOf(graph);
+      expect(problems.map((problem) => problem.code), id).toContain("invalid_shape");
+    }
+    expect(validateGraph({ nodes: [node("text-1", "text", { text: "hi" }), node("a.b:c_d", "text")], edges: [] }).ok).toBe(true);
+  });
+
+  it("lists at most 100 problems and says how many more there are", () => {
+    const nodes = [node("prompt", "text", { text: "x" })];
+    const edges = Array.from({ length: 8000 }, (_, index) => edge("prompt", "text", `m${index}`, "user_message", `e${index}`));
+    const problems = problemsOf({ nodes, edges });
+    expect(problems).toHaveLength(101);
+    expect(problems[100]).toEqual({ code: "too_many_problems", message: "…and 7900 more problems; fix these first." });
+    expect(JSON.stringify(problems).length).toBeLessThan(50_000);
+  });
+});

@@ -20,7 +20,9 @@ export type GraphProblemCode =
   | "incompatible_ports"
   | "too_many_edges"
   | "cycle"
-  | "invalid_params";
+  | "invalid_params"
+  /** The last entry of a capped list: how many more there are. */
+  | "too_many_problems";
 
 export interface GraphProblem {
   code: GraphProblemCode;
@@ -283,8 +285,19 @@ export function isValidConnection(
   return { ok: true };
 }
 
+/** The most problems one answer lists: enough to fix in one pass, small however broken the graph is. */
+export const MAX_REPORTED_PROBLEMS = 100;
+
 function fail(problems: GraphProblem[]): GraphValidationResult {
-  return { ok: false, problems };
+  if (problems.length <= MAX_REPORTED_PROBLEMS) return { ok: false, problems };
+  const more = problems.length - MAX_REPORTED_PROBLEMS;
+  return {
+    ok: false,
+    problems: [
+      ...problems.slice(0, MAX_REPORTED_PROBLEMS),
+      { code: "too_many_problems", message: `…and ${more} more problem${more === 1 ? "" : "s"}; fix these first.` },
+    ],
+  };
 }
 
 function refuse(reason: string): { ok: false; reason: string } {

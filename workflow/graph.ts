@@ -3,8 +3,20 @@ import { z } from "zod";
 // The same node/edge shape @xyflow/react uses, so the editor can load and save it without mapping.
 // Only structure is checked here; type-specific checks live in validateGraph.
 
+/**
+ * Names on every object's prototype: a node called `__proto__` or `constructor` would collide
+ * with them wherever ids key a plain object (outputs by node, results by node).
+ */
+const RESERVED_IDS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Letters, digits and `_ . : -`, starting with a letter or digit; what the editor makes (`crop-image-3`). */
+export const NodeIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, "Node ids are 1–100 letters, digits, `_`, `.`, `:` or `-`, starting with a letter or digit.")
+  .refine((id) => !RESERVED_IDS.has(id), { message: "This node id is a reserved name; choose another." });
+
 export const GraphNodeSchema = z.object({
-  id: z.string().min(1),
+  id: NodeIdSchema,
   type: z.string().min(1),
   position: z.object({ x: z.number(), y: z.number() }),
   /** The node's parameters, keyed by parameter name. */

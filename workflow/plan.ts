@@ -132,7 +132,8 @@ export function retryPlan({
   const known = new Set(valid.nodes.map((node) => node.id));
   const problems: PlanProblem[] = [];
   const toExecute = new Set<string>();
-  const reusedNodes: Record<string, ReusedNode> = {};
+  // Keyed by node id, so without a prototype: no id can land on an inherited property.
+  const reusedNodes: Record<string, ReusedNode> = Object.create(null);
   for (const [nodeId, result] of Object.entries(results)) {
     if (!known.has(nodeId)) {
       problems.push({ code: "unknown_node", nodeId, message: `The run's graph has no node "${nodeId}".` });
@@ -172,7 +173,7 @@ function assemble(
     if (source && isSourceNode(source)) execute.add(source.id);
   }
 
-  const upstreamOutputs: Record<string, NodeOutputs> = {};
+  const upstreamOutputs: Record<string, NodeOutputs> = Object.create(null);
   const missing = new Map<string, GraphNode>();
   for (const edge of feeding) {
     if (execute.has(edge.source)) continue;

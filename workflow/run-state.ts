@@ -102,7 +102,8 @@ export function initialProgress({
   typeOf: (id: string) => string;
   textLimit: TextLimit;
 }): RunProgress {
-  const nodes: Record<string, NodeProgress> = {};
+  // Keyed by node id, so without a prototype: no id can land on an inherited property.
+  const nodes: Record<string, NodeProgress> = Object.create(null);
   for (const id of executeIds) nodes[id] = nodeProgress({ status: "queued" });
   for (const [id, result] of Object.entries(reused)) nodes[id] = progressOfResult(result, typeOf(id), textLimit);
   return { version: 1, runId, status: "running", startedAt, finishedAt: null, nodes, error: null };

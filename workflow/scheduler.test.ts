@@ -486,3 +486,16 @@ describe("progress", () => {
     expect((await host.started("video-frame")).params).toEqual({ timestamp: "50%" });
   });
 });
+
+describe("node ids that name object properties", () => {
+  it("hands outputs on even from a node called __proto__ (keyed without a prototype)", async () => {
+    // Validation refuses such ids (workflow/graph.ts); this is the scheduler's own guard, for plans made before.
+    const original = graphOf([llm("a"), llm("b")], [edge("a", "output", "b", "user_message")]);
+    const rename = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('"a"', '"__proto__"'));
+    const graph = rename(original);
+    const host = new FakeHost();
+    const result = await run(graph, host, { plan: rename(planFor(original)) });
+    expect(result.status).toBe("completed");
+    expect((await host.started("b")).inputs).toMatchObject({ user_message: "__proto__ answered" });
+  });
+});

@@ -102,7 +102,8 @@ class RunScheduler {
   private readonly startedAt: string;
 
   private readonly phases: Map<string, Phase>;
-  private readonly results: Record<string, NodeResult> = {};
+  // Keyed by node id, so without a prototype: no id can land on an inherited property.
+  private readonly results: Record<string, NodeResult> = Object.create(null);
   private readonly outputsByNode: Record<string, NodeOutputs>;
   private readonly ready: string[] = [];
   private readonly controllers = new Map<string, AbortController>();
@@ -133,7 +134,7 @@ class RunScheduler {
     this.inputsPending = new Map(index.inputsPending);
     this.textLimit = textLimitFor(executeIds.length + reusedIds.length);
     this.phases = new Map(executeIds.map((id) => [id, "queued"]));
-    this.outputsByNode = { ...plan.upstreamOutputs };
+    this.outputsByNode = Object.assign(Object.create(null), plan.upstreamOutputs);
     for (const id of reusedIds) {
       this.results[id] = reusedResult(plan, id);
       this.outputsByNode[id] = plan.reusedNodes[id].outputs;

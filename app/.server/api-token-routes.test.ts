@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { action as tokensAction, loader as tokensLoader } from "~/routes/api.tokens";
 import { action as tokenAction } from "~/routes/api.tokens.$tokenId";
-import { cookieAuth, jsonRequest, respond, TEST_ORIGIN } from "~test/route-helpers";
+import { bearerAuth, cookieAuth, jsonRequest, respond, TEST_ORIGIN } from "~test/route-helpers";
 import { createTestUser } from "~test/users";
 import { createApiToken, listApiTokens } from "./models/api-token.server";
 
@@ -28,6 +28,28 @@ describe("POST /api/tokens", () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: "invalid_request", message: expect.stringContaining("name") } });
     expect(await listApiTokens(userId)).toHaveLength(0);
+  });
+
+  it("refuses to make a token for a caller authenticated by a token (403)", async () => {
+    const userId = await createTestUser();
+    const request = jsonRequest("/api/tokens", "POST", await bearerAuth(userId), { name: "child" });
+    const response = await respond(() => tokensAction({ request, params: {}, context: {} }));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { code: "session_required" } });
+    expect(await listApiTokens(userId)).toHaveLength(1);
+  });
+
+  it("makes a token that expires after expiresInDays, and refuses a lifetime out of range", async () => {
+    const userId = await createTestUser();
+    const before = Date.now();
+    const request = jsonRequest("/api/tokens", "POST", await cookieAuth(userId), { name: "ci", expiresInDays: 30 });
+    const body = await (await respond(() => tokensAction({ request, params: {}, context: {} }))).json();
+    const expiresAt = Date.parse(body.apiToken.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 30 * 86_400_000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000);
+
+    const tooLong = jsonRequest("/api/tokens", "POST", await cookieAuth(userId), { name: "ci", expiresInDays: 100_000 });
+    expect((await respond(() => tokensAction({ request: tooLong, params: {}, context: {} }))).status).toBe(400);
   });
 
   it("answers 401 without a session", async () => {

@@ -1,10 +1,14 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   createSession,
   destroySession,
+  hashLimit,
   hashPassword,
+  needsRehash,
   requireApiUserId,
   requireUserId,
+  safeRedirectPath,
   verifyPassword,
 } from "./auth.server";
 import { db } from "./db.server";
@@ -129,5 +133,98 @@ describe("session cookies", () => {
     const response = await thrownBy(requireUserId(new Request("http://localhost/workflows/abc?tab=runs")));
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe(`/login?${new URLSearchParams({ redirectTo: "/workflows/abc?tab=runs" })}`);
+  });
+});
+
+describe("safeRedirectPath", () => {
+  it("keeps the app's own paths, with their query and fragment", () => {
+    expect(safeRedirectPath("/workflows/abc?tab=runs#x")).toBe("/workflows/abc?tab=runs#x");
+    expect(safeRedirectPath("/runs/../settings")).toBe("/settings");
+  });
+
+  it("refuses anything a browser would resolve to another site", () => {
+    for (const hostile of [
+      "//evil.example/x",
+      "/\\evil.example/x",
+      "/\t/evil.example/x",
+      "/\n/evil.example/x",
+      "/%09/evil.example",
+      "https://evil.example/x",
+      "evil.example",
+      "",
+    ]) {
+      const result = safeRedirectPath(hostile);
+      // What a browser makes of the answer, from a page of the app.
+      expect(new URL(result, "http://localhost:3000/login").origin, hostile).toBe("http://localhost:3000");
+    }
+    expect(safeRedirectPath("/\\evil.example/x")).toBe("/workflows");
+    expect(safeRedirectPath("/\t/evil.example/x")).toBe("/workflows");
+  });
+});
+
+describe("password hashing", () => {
+  it("uses OWASP's scrypt cost (N=2^16, r=8, p=2, an equivalent of N=2^17, p=1)", async () => {
+    const [, n, r, p] = (await hashPassword("pw")).split("$");
+    expect(Number(n) * Number(p)).toBeGreaterThanOrEqual(2 ** 17);
+    expect(Number(r)).toBe(8);
+  });
+
+  it("runs at most MAX_CONCURRENT_HASHES hashes at once, however many logins arrive", async () => {
+    const stored = await hashPassword("right");
+    await Promise.all(Array.from({ length: 4 }, (_, index) => verifyPassword(`wrong ${index}`, stored)));
+    expect(hashLimit().peak).toBeLessThanOrEqual(2);
+    expect(hashLimit().peak).toBeGreaterThan(0);
+  });
+
+  it("refuses a stored hash whose parameters would make one login hash for minutes", async () => {
+    const hostile = `scrypt$${2 ** 24}$8$1$${Buffer.alloc(16).toString("base64")}$${Buffer.alloc(64).toString("base64")}`;
+    expect(await verifyPassword("x", hostile)).toBe(false);
+  });
+
+  it("says which stored hashes are weaker than today's", async () => {
+    expect(needsRehash(`scrypt$${2 ** 15}$8$1$c2FsdA==$aGFzaA==`)).toBe(true);
+    expect(needsRehash(await hashPassword("pw"))).toBe(false);
+  });
+});
+
+describe("sessions and tokens", () => {
+  it("a new session ends the one the browser had before (no session fixation)", async () => {
+    const userId = await createTestUser("auth");
+    const earlier = cookieHeader(await createSession(userId));
+    const later = cookieHeader(await createSession(userId, request("POST", { Cookie: earlier })));
+    expect((await thrownBy(requireApiUserId(request("GET", { Cookie: earlier })))).status).toBe(401);
+    expect(await requireApiUserId(request("GET", { Cookie: later }))).toBe(userId);
+  });
+
+  it("expired sessions are deleted when anyone signs in", async () => {
+    const userId = await createTestUser("auth");
+    const stale = await db.session.create({
+      data: { userId: userId, tokenHash: `stale-${randomUUID()}`, expiresAt: new Date(Date.now() - 1000) },
+    });
+    await createSession(await createTestUser("auth"));
+    expect(await db.session.findUnique({ where: { id: stale.id } })).toBeNull();
+  });
+
+  it("an API token past its expiry authenticates nothing", async () => {
+    const userId = await createTestUser("auth");
+    const { token } = await createApiToken(userId, "old", new Date(Date.now() - 1000));
+    expect((await thrownBy(requireApiUserId(request("GET", { Authorization: `Bearer ${token}` })))).status).toBe(401);
+    const { token: fresh } = await createApiToken(userId, "new", new Date(Date.now() + 60_000));
+    expect(await requireApiUserId(request("GET", { Authorization: `Bearer ${fresh}` }))).toBe(userId);
+  });
+
+  it("an API token opens no page, so it cannot reach the Settings page's actions", async () => {
+    const userId = await createTestUser("auth");
+    const { token } = await createApiToken(userId, "script");
+    const response = await thrownBy(requireUserId(request("POST", { Authorization: `Bearer ${token}` })));
+    expect(response.status).toBe(302);
+  });
+
+  it("cookieOnly refuses API tokens with 403", async () => {
+    const userId = await createTestUser("auth");
+    const { token } = await createApiToken(userId, "script");
+    const response = await thrownBy(requireApiUserId(request("POST", { Authorization: `Bearer ${token}` }), { cookieOnly: true }));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { code: "session_required" } });
   });
 });

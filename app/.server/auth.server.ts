@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { createConcurrencyLimit, type ConcurrencyLimit } from "~workflow/concurrency-limit";
 import { db } from "./db.server";
 import { env } from "./env.server";
 import { apiError } from "./http.server";
@@ -14,25 +15,52 @@ const scrypt = promisify(crypto.scrypt) as (
   options: crypto.ScryptOptions,
 ) => Promise<Buffer>;
 
-// scrypt with N=2^15 costs ~100 ms and 32 MiB per hash: slow for guessing, fine for a login.
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 64 } as const;
+// OWASP's Password Storage Cheat Sheet (read 2026-12-03) asks scrypt for N=2^17, r=8, p=1 at
+// least, or an equivalent: N=2^16, r=8, p=2 is one it lists, at half the memory (64 MiB per
+// hash) for the same work (~0.4 s on this 2-CPU machine). Hashes made with older parameters
+// still verify, and are remade with these at the next successful login.
+const SCRYPT = { N: 2 ** 16, r: 8, p: 2, keyLength: 64 } as const;
 const SESSION_DAYS = 30;
 const LAST_USED_PRECISION_MS = 60_000;
 export const API_TOKEN_PREFIX = "weft_";
 
+const globalForHashing = globalThis as unknown as { weftHashLimit?: ConcurrencyLimit };
+
+/**
+ * Each hash holds one of libuv's four threads for its whole duration; without a bound, a dozen
+ * parallel logins would queue every file read and DNS lookup behind them.
+ */
+export function hashLimit(): ConcurrencyLimit {
+  globalForHashing.weftHashLimit ??= createConcurrencyLimit(env().MAX_CONCURRENT_HASHES);
+  return globalForHashing.weftHashLimit;
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const hash = await scrypt(password, salt, SCRYPT.keyLength, scryptOptions());
+  const hash = await hashLimit().run(() => scrypt(password, salt, SCRYPT.keyLength, scryptOptions()));
   return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("base64"), hash.toString("base64")].join("$");
 }
+
+/** Parameters no stored hash may ask for: a tampered row must not make a login hash for minutes. */
+const MAX_STORED_COST = { N: 2 ** 20, r: 16, p: 16 } as const;
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, expected] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !expected) return false;
+  const [N, R, P] = [Number(n), Number(r), Number(p)];
+  if (![N, R, P].every(Number.isInteger) || N > MAX_STORED_COST.N || R > MAX_STORED_COST.r || P > MAX_STORED_COST.p) {
+    return false;
+  }
   const expectedBytes = Buffer.from(expected, "base64");
-  const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: 128 * Number(n) * Number(r) * 2 };
-  const actual = await scrypt(password, Buffer.from(salt, "base64"), expectedBytes.length, options);
+  const options = { N, r: R, p: P, maxmem: 128 * N * R * 2 };
+  const actual = await hashLimit().run(() => scrypt(password, Buffer.from(salt, "base64"), expectedBytes.length, options));
   return crypto.timingSafeEqual(actual, expectedBytes);
+}
+
+/** Whether a stored hash was made with weaker parameters than today's, so it should be remade. */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split("$");
+  return scheme !== "scrypt" || Number(n) < SCRYPT.N || Number(r) < SCRYPT.r || Number(p) < SCRYPT.p;
 }
 
 function scryptOptions(): crypto.ScryptOptions {
@@ -86,8 +114,15 @@ export function deriveKey(purpose: string): Buffer {
   return crypto.createHmac("sha256", sessionSecret()).update(`weft:${purpose}`).digest();
 }
 
-/** Starts a session for the user and returns the Set-Cookie header value. */
-export async function createSession(userId: string): Promise<string> {
+/**
+ * Starts a session for the user and returns the Set-Cookie header value. The browser's earlier
+ * session (the cookie `request` carries, if any) ends, so a session fixed before a login is
+ * worth nothing after it; and sessions that have expired anywhere are removed on the way.
+ */
+export async function createSession(userId: string, request?: Request): Promise<string> {
+  const earlier = request ? await readSessionToken(request) : null;
+  if (earlier) await db.session.deleteMany({ where: { tokenHash: hashToken(earlier) } });
+  await deleteExpiredSessions();
   const token = randomToken();
   await db.session.create({
     data: {
@@ -97,6 +132,12 @@ export async function createSession(userId: string): Promise<string> {
     },
   });
   return getSessionCookie().serialize(token);
+}
+
+/** Removes every session past its expiry (they authenticate nothing, but would pile up). */
+export async function deleteExpiredSessions(now = new Date()): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { expiresAt: { lt: now } } });
+  return count;
 }
 
 /** Ends the request's session (if any) and returns the Set-Cookie header that clears it. */
@@ -119,7 +160,7 @@ async function authenticate(request: Request): Promise<Authentication | null> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) return null;
     const token = await db.apiToken.findUnique({ where: { tokenHash: hashToken(match[1]) } });
-    if (!token) return null;
+    if (!token || (token.expiresAt !== null && token.expiresAt <= new Date())) return null;
     // "Last used" is for people telling tokens apart; minute precision spares a write per request.
     if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
       await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
@@ -151,10 +192,12 @@ function isCrossSiteWrite(request: Request, auth: Authentication) {
   return origin !== new URL(request.url).origin;
 }
 
-/** For pages: the signed-in user's id, or a redirect to the login page. */
+/** For pages: the signed-in user's id (session cookie), or a redirect to the login page. */
 export async function requireUserId(request: Request): Promise<string> {
   const auth = await authenticate(request);
-  if (!auth) {
+  // Pages are for browsers: an API token opens the JSON API only, so it cannot reach a page's
+  // actions (the Settings page makes tokens).
+  if (!auth || auth.via !== "cookie") {
     const url = new URL(request.url);
     const redirectTo = url.pathname + url.search;
     throw redirect(`/login?${new URLSearchParams({ redirectTo })}`);
@@ -163,8 +206,12 @@ export async function requireUserId(request: Request): Promise<string> {
   return auth.userId;
 }
 
-/** For the JSON API: the user's id (session cookie or API token), or a 401/403 JSON error. */
-export async function requireApiUserId(request: Request): Promise<string> {
+/**
+ * For the JSON API: the user's id (session cookie or API token), or a 401/403 JSON error.
+ * `cookieOnly` refuses API tokens (403): what a token must not do, such as make more tokens, so
+ * a leaked token cannot outlive its own revocation or expiry.
+ */
+export async function requireApiUserId(request: Request, options: { cookieOnly?: boolean } = {}): Promise<string> {
   const auth = await authenticate(request);
   if (!auth) {
     throw apiError(401, "unauthorized", "Sign in, or send an API token as `Authorization: Bearer <token>`.");
@@ -172,11 +219,29 @@ export async function requireApiUserId(request: Request): Promise<string> {
   if (isCrossSiteWrite(request, auth)) {
     throw apiError(403, "cross_site_request", "This request came from another site and was refused.");
   }
+  if (options.cookieOnly && auth.via !== "cookie") {
+    throw apiError(403, "session_required", "API tokens cannot do this; sign in with a browser session (Settings page).");
+  }
   return auth.userId;
 }
 
-/** Only same-site paths, so a crafted link cannot bounce a fresh login to another site. */
+// Backslashes (browsers read "/\evil" as "//evil") and control characters (a tab or newline is
+// dropped by URL parsing, so "/\t/evil" becomes "//evil") are refused before parsing.
+const UNSAFE_REDIRECT_CHARACTERS = /[\\\p{Cc}]/u;
+const REDIRECT_BASE = new URL("http://weft.invalid");
+
+/**
+ * Only paths of this app, so a crafted link cannot bounce a fresh login to another site: the
+ * value is resolved as a browser would, and must stay on the same origin.
+ */
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/workflows") {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//")) return fallback;
-  return value;
+  if (typeof value !== "string" || !value.startsWith("/") || UNSAFE_REDIRECT_CHARACTERS.test(value)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, REDIRECT_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== REDIRECT_BASE.origin) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -47,6 +47,32 @@ export const EnvSchema = z.object({
   MAX_GRAPH_BYTES: z.coerce.number().int().positive().default(1_000_000),
   MAX_IMAGE_UPLOAD_BYTES: z.coerce.number().int().positive().default(20_000_000),
   MAX_VIDEO_UPLOAD_BYTES: z.coerce.number().int().positive().default(200_000_000),
+  /** Largest image upload in pixels (width × height): 40 MP, more than any phone camera makes. */
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+  /** Largest video frame in pixels: 4096×2160 (DCI 4K). */
+  MAX_VIDEO_PIXELS: z.coerce.number().int().positive().default(4096 * 2160),
+  MAX_VIDEO_DURATION_SECONDS: z.coerce.number().positive().default(600),
+  /** What one user's files (uploads and generated) may take in storage, in bytes. */
+  STORAGE_QUOTA_BYTES: z.coerce.number().int().positive().default(5_000_000_000),
+  /** Largest body a page's form may send (the workflow import takes MAX_GRAPH_BYTES instead). */
+  MAX_FORM_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  /** Runs one user may have queued or running at once; more answer 429 `too_many_runs`. */
+  MAX_RUNS_IN_FLIGHT_PER_USER: z.coerce.number().int().positive().default(5),
+  /** ffmpeg/ffprobe processes the whole process runs at once; the rest wait their turn. */
+  MAX_FFMPEG_PROCESSES: z.coerce.number().int().positive().max(256).default(4),
+  /** Longest one ffmpeg or ffprobe process may take before it is killed and its node fails. */
+  FFMPEG_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
+  /** Sign-in and sign-up attempts one client address may make per 10 minutes. */
+  AUTH_ATTEMPTS_PER_IP: z.coerce.number().int().positive().default(30),
+  /** Wrong passwords in a row for one account before each further attempt waits (doubling). */
+  AUTH_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  /** Password hashes computed at once; more wait, so logins cannot take libuv's whole thread pool. */
+  MAX_CONCURRENT_HASHES: z.coerce.number().int().positive().max(64).default(2),
+  /** Open realtime long-polls and streams per access token, and per client address. */
+  MAX_REALTIME_REQUESTS_PER_TOKEN: z.coerce.number().int().positive().default(8),
+  MAX_REALTIME_REQUESTS_PER_CLIENT: z.coerce.number().int().positive().default(64),
+  /** How many reverse proxies in front of the app to believe `X-Forwarded-For` from (0: none). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Keeps uploaded and generated files in this S3 bucket; unset = local disk under WEFT_DATA_DIR. */
   S3_BUCKET: optionalString,
   S3_REGION: optionalString.transform((value) => value ?? "us-east-1"),

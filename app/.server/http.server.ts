@@ -50,11 +50,33 @@ export async function readJsonBody<T extends z.ZodType>(
   } catch (error) {
     throw apiError(400, "malformed_json", `The request body is not valid JSON: ${(error as Error).message}`);
   }
+  if (containsNul(value)) throw apiError(400, "invalid_request", NUL_MESSAGE);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw apiError(400, "invalid_request", describeIssues(parsed.error), parsed.error.issues.map(issueDetail));
   }
   return parsed.data;
+}
+
+const NUL_MESSAGE = "Text may not contain NUL characters (\\u0000); PostgreSQL cannot store them.";
+
+/** Whether any string in a parsed JSON value (keys included) holds a NUL, which PostgreSQL refuses in text and JSON. */
+function containsNul(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === "string") {
+      if (item.includes("\0")) return true;
+    } else if (Array.isArray(item)) {
+      pending.push(...item);
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, child] of Object.entries(item)) {
+        if (key.includes("\0")) return true;
+        pending.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 /** Validates route params (or any record) and answers 404 when they cannot name a resource. */
@@ -69,7 +91,10 @@ function issueDetail(issue: z.core.$ZodIssue) {
 }
 
 function tooLarge(maxBytes: number) {
-  return apiError(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const response = apiError(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  // The rest of the body is not read; kept alive, the connection would first have to drain it.
+  response.headers.set("Connection", "close");
+  return response;
 }
 
 async function readLimited(request: Request, maxBytes: number) {
@@ -88,4 +113,39 @@ async function readLimited(request: Request, maxBytes: number) {
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+const FORM_CONTENT_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * A page form's fields. Anything else — JSON, no body, a body that does not parse — is thrown
+ * as a 4xx Response naming the problem rather than the TypeError `request.formData()` throws.
+ * The size is bounded before the app sees the body (server/http-guards.ts `limitFormBodies`).
+ */
+export async function readFormData(request: Request): Promise<FormData> {
+  if (!FORM_CONTENT_TYPE.test(request.headers.get("content-type") ?? "")) {
+    throw new Response("Send this form as application/x-www-form-urlencoded or multipart/form-data.", {
+      status: 415,
+      statusText: "Unsupported Media Type",
+    });
+  }
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch (error) {
+    throw new Response(`The form could not be read: ${(error as Error).message}`, { status: 400, statusText: "Bad Request" });
+  }
+  for (const [name, value] of form) {
+    if (name.includes("\0") || (typeof value === "string" && value.includes("\0"))) {
+      throw new Response(NUL_MESSAGE, { status: 400, statusText: "Bad Request" });
+    }
+  }
+  return form;
+}
+
+/** 429 with `Retry-After`, for a client asking faster than a limit allows. */
+export function tooManyRequests(code: string, message: string, retryAfterSeconds: number) {
+  const response = apiError(429, code, message);
+  response.headers.set("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  return response;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import S3rver from "s3rver";
@@ -7,7 +7,7 @@ import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
 import { probe } from "~workflow/ffmpeg";
 import { NodeError } from "~workflow/execution";
 import { db } from "./db.server";
-import { createMediaStore } from "./media-store.server";
+import { createMediaStore, downloadCacheDir, privateDirectory } from "./media-store.server";
 import { createAssetFromUpload, getAsset } from "./models/asset.server";
 import { S3Storage } from "./storage/s3-storage.server";
 import { createTestUser } from "~test/users";
@@ -169,5 +169,36 @@ describe("createMediaStore over S3", () => {
     // Later calls use the downloaded copy, even when the bucket cannot answer.
     await s3.delete(asset.storageKey);
     expect(await store.localPath(saved)).toBe(first);
+  });
+});
+
+describe("the S3 download cache directory", () => {
+  it("is a directory only this user can enter, and a loosened or foreign one is not used", async () => {
+    const base = await mkdtemp(path.join(tmpdir(), "weft-cache-base-"));
+    try {
+      const dir = await privateDirectory(base);
+      const info = await lstat(dir);
+      expect(info.isDirectory()).toBe(true);
+      expect(info.mode & 0o777).toBe(0o700);
+      expect(info.uid).toBe(process.getuid!());
+      expect(await privateDirectory(base)).toBe(dir);
+
+      // Someone loosened it (or made it first, open to all): a fresh private one is used instead.
+      await chmod(dir, 0o777);
+      const fresh = await privateDirectory(base);
+      expect(fresh).not.toBe(dir);
+      expect((await lstat(fresh)).mode & 0o777).toBe(0o700);
+
+      // A symlink planted under the name leads nowhere either.
+      await rm(dir, { recursive: true });
+      await symlink(base, dir);
+      expect(await privateDirectory(base)).not.toBe(dir);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+
+  it("is not the shared path of earlier versions", async () => {
+    expect(await downloadCacheDir()).not.toBe(path.join(tmpdir(), "weft-media-cache"));
   });
 });

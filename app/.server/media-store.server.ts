@@ -1,4 +1,4 @@
-import { access } from "node:fs/promises";
+import { access, lstat, mkdir, mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { assetUrl } from "~/lib/assets";
@@ -7,12 +7,34 @@ import { type MediaStore, NodeError } from "~workflow/execution";
 import { db } from "./db.server";
 import type { Asset } from "./generated/prisma/client";
 import { mediaKindOf } from "./media-types.server";
-import { getAsset, recordAsset, storeMediaFile } from "./models/asset.server";
+import { checkStorageQuota, getAsset, recordAsset, storeMediaFile } from "./models/asset.server";
 import type { BlobStorage } from "./storage/blob-storage.server";
 import { getStorage } from "./storage/storage.server";
 
-/** Where files kept in S3 are downloaded for ffmpeg; named by content, so a file is fetched once per machine. */
-const DOWNLOAD_CACHE_DIR = path.join(tmpdir(), "weft-media-cache");
+let cacheDir: Promise<string> | undefined;
+
+/**
+ * Where files kept in S3 are downloaded for ffmpeg; named by content, so a file is fetched once.
+ * The temporary directory is shared with every user of the machine, so the cache is a directory
+ * only this process's user can enter: `weft-media-cache-<uid>`, made with mode 700, and used
+ * only if it is still a real directory of ours that nobody else can read or write. Otherwise
+ * (someone made it first, or loosened it) a fresh private directory is made for this process.
+ */
+export function downloadCacheDir(base = tmpdir()): Promise<string> {
+  cacheDir ??= privateDirectory(base);
+  return cacheDir;
+}
+
+export async function privateDirectory(base: string): Promise<string> {
+  const uid = process.getuid?.() ?? 0;
+  const stable = path.join(base, `weft-media-cache-${uid}`);
+  await mkdir(stable, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+  const info = await lstat(stable);
+  if (info.isDirectory() && !info.isSymbolicLink() && info.uid === uid && (info.mode & 0o077) === 0) return stable;
+  return mkdtemp(path.join(base, `weft-media-cache-${uid}-`));
+}
 
 const ARTICLE_AND_KIND = { image: "an image", video: "a video" } as const;
 
@@ -47,6 +69,8 @@ export function createMediaStore(ownerId: string, storage: BlobStorage = getStor
     },
 
     async saveFile(file): Promise<MediaValue> {
+      const quota = await checkStorageQuota(ownerId, (await stat(file.path)).size);
+      if (!quota.ok) throw new NodeError(quota.message);
       const asset = await recordAsset(db, ownerId, await storeMediaFile(file.path, file, storage));
       rows.set(asset.id, asset);
       return mediaValueOf(asset, file.kind);
@@ -71,7 +95,7 @@ function downloadOnce(storage: BlobStorage, key: string, sha256: string): Promis
   let download = downloads.get(sha256);
   if (!download) {
     download = (async () => {
-      const destination = path.join(DOWNLOAD_CACHE_DIR, sha256);
+      const destination = path.join(await downloadCacheDir(), sha256);
       // Complete copies only ever appear there (downloadToFile renames into place).
       const cached = await access(destination).then(
         () => true,

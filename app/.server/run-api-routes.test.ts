@@ -257,10 +257,41 @@ describe("run API answers", () => {
     const defaults = await (await listRunsOf(workflowId, auth)).json();
     expect(defaults.runs).toHaveLength(3);
 
-    for (const query of ["?limit=0", "?limit=101", "?limit=ten", "?cursor=not-a-cursor"]) {
+    // A cursor dated in year 0 is well-formed ISO but not a PostgreSQL timestamp.
+    const yearZero = Buffer.from(JSON.stringify(["0000-01-01T00:00:00.000Z", "x"])).toString("base64url");
+    for (const query of ["?limit=0", "?limit=101", "?limit=ten", "?cursor=not-a-cursor", `?cursor=${yearZero}`]) {
       const bad = await listRunsOf(workflowId, auth, query);
       expect(bad.status, query).toBe(400);
       expect(await bad.json()).toMatchObject({ error: { code: "invalid_request" } });
     }
+  });
+});
+
+describe("runs in flight per user", () => {
+  it("accepts MAX_RUNS_IN_FLIGHT_PER_USER (5) runs at once, even asked in parallel, and answers 429 too_many_runs beyond", async () => {
+    const { workflowId, auth } = await signUp();
+    stub.program(hang());
+    const responses = await Promise.all(Array.from({ length: 8 }, () => postRun(workflowId, auth, { scope: "full" })));
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429, 429]);
+    const refused = responses.find((response) => response.status === 429)!;
+    expect(await refused.json()).toMatchObject({ error: { code: "too_many_runs", details: { limit: 5 } } });
+
+    // Someone else is not held back by this user's runs.
+    const other = await signUp();
+    const theirs = await postRun(other.workflowId, other.auth, { scope: "full" });
+    expect(theirs.status).toBe(202);
+
+    // Once one ends, there is room for one more.
+    const started = await Promise.all(responses.filter((response) => response.status === 202).map((response) => response.json()));
+    expect((await postCancel(started[0].run.id, auth)).status).toBe(202);
+    await runToEnd(started[0].run.id, auth);
+    const next = await postRun(workflowId, auth, { scope: "full" });
+    expect(next.status).toBe(202);
+
+    const remaining = [...started.slice(1).map((body) => body.run.id), (await next.json()).run.id];
+    for (const runId of remaining) await postCancel(runId, auth);
+    await postCancel((await theirs.json()).run.id, other.auth);
+    for (const runId of remaining) await runToEnd(runId, auth);
   });
 });

@@ -42,6 +42,14 @@ function refusedRunError(problems: PlanProblem[]) {
  */
 export function startRunResponse(request: Request, result: Exclude<StartRunResult, { status: "not_found" }>) {
   if (result.status === "refused") return refusedRunError(result.problems);
+  if (result.status === "too_many_runs") {
+    return apiError(
+      429,
+      "too_many_runs",
+      `You already have ${result.limit} runs queued or running; wait for one to finish (or cancel one) before starting another.`,
+      { limit: result.limit },
+    );
+  }
   const { run, realtime } = result.started;
   const body: StartedRun = {
     run: { id: run.id, status: run.status, scope: run.scope },

@@ -114,6 +114,36 @@ describe("GET/PUT/DELETE /api/workflows/:id", () => {
     expect(await fetched.json()).toMatchObject({ workflow: { name: "Kit", graph, version: 2 } });
   });
 
+  it("answers 400 for a version no integer column can hold, not a 500", async () => {
+    const userId = await createTestUser();
+    const auth = await bearerAuth(userId);
+    const created = await createWorkflow(userId, { name: "Draft", graph: EMPTY });
+    const response = await respond(() =>
+      workflowAction({
+        request: jsonRequest(`/api/workflows/${created.id}`, "PUT", auth, { name: "Big", version: 2_147_483_648 }),
+        params: { workflowId: created.id },
+        context,
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "invalid_request", message: expect.stringContaining("version") } });
+  });
+
+  it("answers 400 for text with a NUL character, which PostgreSQL cannot store, not a 500", async () => {
+    const userId = await createTestUser();
+    const auth = await bearerAuth(userId);
+    const created = await createWorkflow(userId, { name: "Draft", graph: EMPTY });
+    const response = await respond(() =>
+      workflowAction({
+        request: jsonRequest(`/api/workflows/${created.id}`, "PUT", auth, { name: "a\u0000b", version: 1 }),
+        params: { workflowId: created.id },
+        context,
+      }),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "invalid_request", message: expect.stringContaining("NUL") } });
+  });
+
   it("answers 409 for a stale version, naming the current one", async () => {
     const userId = await createTestUser();
     const auth = await bearerAuth(userId);

@@ -39,7 +39,20 @@ export const ApiTokenNameSchema = z
   .min(1, "Give the token a name.")
   .max(100, "Use a token name of at most 100 characters.");
 
-export const CreateApiTokenSchema = z.object({ name: ApiTokenNameSchema });
+/** How long a new token works, in days; none = until revoked. */
+export const API_TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const;
+export const ApiTokenExpiryDaysSchema = z.coerce
+  .number({ error: "Give the token's lifetime in whole days." })
+  .int("Give the token's lifetime in whole days.")
+  .min(1, "A token must work for at least 1 day.")
+  .max(3650, "A token may work for at most 3650 days (10 years); leave the lifetime out for a token that works until revoked.");
+
+export const CreateApiTokenSchema = z.object({ name: ApiTokenNameSchema, expiresInDays: ApiTokenExpiryDaysSchema.optional() });
+
+/** When a token made now with this lifetime stops working. */
+export function tokenExpiry(expiresInDays: number | undefined, now = Date.now()): Date | null {
+  return expiresInDays === undefined ? null : new Date(now + expiresInDays * 24 * 60 * 60 * 1000);
+}
 
 export type AccountFieldErrors = Partial<Record<"email" | "password", string>>;
 

@@ -4,7 +4,7 @@ import { apiError, methodNotAllowed } from "~/.server/http.server";
 import { createAssetFromUpload, toAssetSummary, uploadLimits } from "~/.server/models/asset.server";
 import { withUploadedFile } from "~/.server/upload.server";
 
-const REJECTION_STATUS = { unsupported_type: 415, too_large: 413, unreadable: 422 } as const;
+const REJECTION_STATUS = { unsupported_type: 415, too_large: 413, unreadable: 422, over_limits: 422, quota_exceeded: 413 } as const;
 
 export function loader({ request }: LoaderFunctionArgs) {
   return methodNotAllowed(request, ["POST"]);

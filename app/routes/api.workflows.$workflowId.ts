@@ -12,7 +12,8 @@ const UpdateWorkflowBodySchema = z.object({
   // Checked by validateWorkflowGraph, whose problems name the nodes and edges at fault.
   graph: z.unknown().optional(),
   /** The version the client's changes are based on. */
-  version: z.number().int().positive(),
+  // Versions are a PostgreSQL integer; a larger number cannot name one.
+  version: z.number().int().positive().max(2_147_483_647),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

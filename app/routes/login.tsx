@@ -1,6 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
+import { authThrottle, tooManyAttempts } from "~/.server/auth-throttle.server";
 import { createSession, getUserId, safeRedirectPath } from "~/.server/auth.server";
+import { readFormData } from "~/.server/http.server";
 import { verifyLogin } from "~/.server/models/user.server";
 import { AccountForm, AccountLink, CHECK_FIELDS_MESSAGE, type AccountActionData } from "~/components/account-form";
 import { LoginSchema, accountFieldErrors } from "~/lib/account";
@@ -12,8 +14,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readFormData(request);
   const parsed = LoginSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     return data<AccountActionData>(
@@ -21,16 +23,22 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  const user = await verifyLogin(parsed.data.email, parsed.data.password);
+  const { email, password } = parsed.data;
+  const throttle = authThrottle();
+  const allowed = throttle.attempt(context.clientAddress ?? "unknown", email);
+  if (!allowed.ok) return tooManyAttempts(allowed.retryAfterSeconds);
+  const user = await verifyLogin(email, password);
   if (!user) {
+    throttle.failed(email);
     // One message for both cases, so the form does not reveal which emails have accounts.
     return data<AccountActionData>(
       { formError: "Email or password is incorrect.", invalidFields: ["email", "password"] },
       { status: 401 },
     );
   }
+  throttle.succeeded(email);
   return redirect(safeRedirectPath(form.get("redirectTo")), {
-    headers: { "Set-Cookie": await createSession(user.id) },
+    headers: { "Set-Cookie": await createSession(user.id, request) },
   });
 }
 

@@ -9,9 +9,9 @@ const ParamsSchema = z.object({ runId: z.string().min(1).max(200) });
  * The realtime feed `useRealtimeRun(runId, { accessToken, baseURL })` reads in embedded mode:
  * the subset of Trigger.dev's protocol the pinned SDK speaks (ADR 007).
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { runId } = parseParams(params, ParamsSchema);
-  return runFeedResponse(request, runId);
+  return runFeedResponse(request, runId, { clientAddress: context.clientAddress });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -9,9 +9,9 @@ const ParamsSchema = z.object({ runId: z.string().min(1).max(200), streamKey: z.
  * The run's LLM text stream `useRealtimeRunWithStreams` reads in embedded mode, in the form
  * Trigger.dev serves realtime streams (ADR 007).
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { runId, streamKey } = parseParams(params, ParamsSchema);
-  return textStreamResponse(request, runId, streamKey);
+  return textStreamResponse(request, runId, streamKey, { clientAddress: context.clientAddress });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

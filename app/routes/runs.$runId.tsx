@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import xyflowStyles from "@xyflow/react/dist/style.css?url";
 import { z } from "zod";
 import { requireUserId } from "~/.server/auth.server";
+import { readFormData } from "~/.server/http.server";
 import { RunIdParamsSchema } from "~/.server/models/run.server";
 import { createShareLink, getRunView, revokeShareLink, runPageRealtime, shareUrl } from "~/.server/models/share.server";
 import flowStyles from "~/components/flow/flow.css?url";
@@ -52,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs): Promise<S
   const userId = await requireUserId(request);
   const parsed = RunIdParamsSchema.safeParse(params);
   if (!parsed.success) throw runNotFound();
-  const intent = ShareIntentSchema.safeParse((await request.formData()).get("intent"));
+  const intent = ShareIntentSchema.safeParse((await readFormData(request)).get("intent"));
   if (!intent.success) throw new Response('Send intent "share" or "revoke".', { status: 400, statusText: "Bad Request" });
   if (intent.data === "revoke") {
     if (!(await revokeShareLink(userId, parsed.data.runId))) throw runNotFound();

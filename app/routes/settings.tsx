@@ -3,17 +3,25 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useRef, useState } from "react";
 import { z } from "zod";
 import { requireUserId } from "~/.server/auth.server";
+import { readFormData } from "~/.server/http.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/.server/models/api-token.server";
+import { storageUsage } from "~/.server/models/asset.server";
 import { getUserById } from "~/.server/models/user.server";
 import { AppHeader } from "~/components/app-header";
-import { ApiTokenNameSchema } from "~/lib/account";
+import { formatBytes } from "~workflow/format-bytes";
+import { API_TOKEN_EXPIRY_DAYS, ApiTokenExpiryDaysSchema, ApiTokenNameSchema, tokenExpiry } from "~/lib/account";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Weft" }];
 
 const SettingsActionSchema = z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("create"), name: ApiTokenNameSchema }),
+    z.object({
+      intent: z.literal("create"),
+      name: ApiTokenNameSchema,
+      // The form's "Never" option sends an empty value.
+      expiresInDays: z.preprocess((value) => (value === "" ? undefined : value), ApiTokenExpiryDaysSchema.optional()),
+    }),
     z.object({ intent: z.literal("revoke"), tokenId: z.string().min(1, "Choose a token to revoke.") }),
   ],
   { error: "Unknown action; reload the page and try again." },
@@ -26,21 +34,21 @@ type SettingsActionData =
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserId(request);
-  const [user, tokens] = await Promise.all([getUserById(userId), listApiTokens(userId)]);
+  const [user, tokens, storage] = await Promise.all([getUserById(userId), listApiTokens(userId), storageUsage(userId)]);
   if (!user) throw redirect("/login");
-  return { email: user.email, tokens };
+  return { email: user.email, tokens, storage };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserId(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readFormData(request));
   const parsed = SettingsActionSchema.safeParse(form);
   if (!parsed.success) {
     const intent = form.intent === "revoke" ? "revoke" : "create";
     return data<SettingsActionData>({ intent, error: parsed.error.issues[0].message }, { status: 400 });
   }
   if (parsed.data.intent === "create") {
-    const { token, record } = await createApiToken(userId, parsed.data.name);
+    const { token, record } = await createApiToken(userId, parsed.data.name, tokenExpiry(parsed.data.expiresInDays));
     return data<SettingsActionData>({ intent: "create", created: { name: record.name, token } }, { status: 201 });
   }
   if (!(await revokeApiToken(userId, parsed.data.tokenId))) {
@@ -53,7 +61,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SettingsPage() {
-  const { email, tokens } = useLoaderData<typeof loader>();
+  const { email, tokens, storage } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const creating = navigation.state === "submitting" && navigation.formData?.get("intent") === "create";
@@ -67,6 +75,24 @@ export default function SettingsPage() {
       <AppHeader email={email} />
       <main className="mx-auto max-w-3xl p-6">
         <h1 className="text-2xl font-semibold">Settings</h1>
+
+        <section aria-labelledby="storage-heading" className="mt-8 rounded-lg border border-line bg-panel p-6">
+          <h2 id="storage-heading" className="text-lg font-semibold">
+            Storage
+          </h2>
+          <p className="mt-1 text-sm text-zinc-400">Your uploads and the files your runs made.</p>
+          <p className="mt-3 text-sm text-zinc-200">
+            {formatBytes(storage.usedBytes)} of {formatBytes(storage.quotaBytes)} used
+          </p>
+          <meter
+            aria-label="Storage used"
+            className="mt-2 h-2 w-full"
+            min={0}
+            max={storage.quotaBytes}
+            value={storage.usedBytes}
+            high={storage.quotaBytes * 0.9}
+          />
+        </section>
 
         <section aria-labelledby="api-tokens-heading" className="mt-8 rounded-lg border border-line bg-panel p-6">
           <h2 id="api-tokens-heading" className="text-lg font-semibold">
@@ -94,6 +120,24 @@ export default function SettingsPage() {
                 aria-describedby={createError ? "token-name-error" : undefined}
                 className="rounded border border-line bg-panel-2 px-3 py-2 text-zinc-100 outline-none focus:border-accent aria-invalid:border-red-500"
               />
+            </div>
+            <div className="flex flex-col gap-1">
+              <label htmlFor="token-expiry" className="text-sm text-zinc-300">
+                Expires
+              </label>
+              <select
+                id="token-expiry"
+                name="expiresInDays"
+                defaultValue="90"
+                className="rounded border border-line bg-panel-2 px-3 py-2 text-zinc-100 outline-none focus:border-accent"
+              >
+                {API_TOKEN_EXPIRY_DAYS.map((days) => (
+                  <option key={days} value={days}>
+                    in {days} days
+                  </option>
+                ))}
+                <option value="">never</option>
+              </select>
             </div>
             <button
               type="submit"
@@ -127,6 +171,7 @@ export default function SettingsPage() {
                   <th scope="col" className="py-2 font-medium">Token</th>
                   <th scope="col" className="py-2 font-medium">Created</th>
                   <th scope="col" className="py-2 font-medium">Last used</th>
+                  <th scope="col" className="py-2 font-medium">Expires</th>
                   <th scope="col" className="py-2 font-medium">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -142,6 +187,9 @@ export default function SettingsPage() {
                     </td>
                     <td className="py-2 text-zinc-400">
                       {token.lastUsedAt ? <DateTime value={token.lastUsedAt} /> : "Never"}
+                    </td>
+                    <td className="py-2 text-zinc-400">
+                      {token.expiresAt ? <DateTime value={token.expiresAt} /> : "Never"}
                     </td>
                     <td className="py-2 text-right">
                       <Form

@@ -31,7 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       run: view.run,
       graph: view.graph,
       workflowName: view.workflow.name,
-      realtime: await runPageRealtime(request, view.ownerId, view.run),
+      // Bound to this link: the visitor's token stops working when the link is revoked.
+      realtime: await runPageRealtime(request, view.ownerId, view.run, { shareToken: token }),
       filesPath: sharedFilesPath(token),
       now: new Date(),
     },

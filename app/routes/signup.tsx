@@ -1,6 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
+import { authThrottle, tooManyAttempts } from "~/.server/auth-throttle.server";
 import { createSession, getUserId, safeRedirectPath } from "~/.server/auth.server";
+import { readFormData } from "~/.server/http.server";
 import { createUser } from "~/.server/models/user.server";
 import { AccountForm, AccountLink, CHECK_FIELDS_MESSAGE, type AccountActionData } from "~/components/account-form";
 import { SignupSchema, accountFieldErrors } from "~/lib/account";
@@ -12,8 +14,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readFormData(request);
   const parsed = SignupSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     return data<AccountActionData>(
@@ -21,6 +23,9 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
+  // Each sign-up costs a password hash and a copy of the sample workflow: counted like a login.
+  const allowed = authThrottle().attempt(context.clientAddress ?? "unknown");
+  if (!allowed.ok) return tooManyAttempts(allowed.retryAfterSeconds);
   const result = await createUser(parsed.data);
   if (!result.ok) {
     return data<AccountActionData>(
@@ -29,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   return redirect(safeRedirectPath(form.get("redirectTo")), {
-    headers: { "Set-Cookie": await createSession(result.user.id) },
+    headers: { "Set-Cookie": await createSession(result.user.id, request) },
   });
 }
 

@@ -11,6 +11,7 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUserId } from "~/.server/auth.server";
+import { readFormData } from "~/.server/http.server";
 import { graphLimits, maxGraphBodyBytes } from "~/.server/graph.server";
 import {
   createWorkflow,
@@ -92,7 +93,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 /** The form data, or null when an uploaded file is over the limit (checked while it streams in). */
 async function readForm(request: Request): Promise<FormData | null> {
-  if (!request.headers.get("content-type")?.startsWith("multipart/form-data")) return request.formData();
+  if (!request.headers.get("content-type")?.startsWith("multipart/form-data")) return readFormData(request);
   try {
     return await unstable_parseMultipartFormData(
       request,

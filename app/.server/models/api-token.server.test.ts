@@ -27,7 +27,7 @@ describe("API tokens", () => {
 
     const tokens = await listApiTokens(userId);
     expect(tokens.map((token) => token.id)).toEqual([second.record.id, first.record.id]);
-    expect(Object.keys(tokens[0]).sort()).toEqual(["createdAt", "id", "lastUsedAt", "name", "prefix"]);
+    expect(Object.keys(tokens[0]).sort()).toEqual(["createdAt", "expiresAt", "id", "lastUsedAt", "name", "prefix"]);
   });
 
   it("revokes the user's own token and refuses another user's", async () => {

@@ -3,7 +3,7 @@ import { db } from "~/.server/db.server";
 import type { Prisma } from "~/.server/generated/prisma/client";
 
 /** Enough of a token to show and tell apart; never its hash. */
-const API_TOKEN_SUMMARY = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true } as const;
+const API_TOKEN_SUMMARY = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, expiresAt: true } as const;
 
 export type ApiTokenSummary = Prisma.ApiTokenGetPayload<{ select: typeof API_TOKEN_SUMMARY }>;
 
@@ -11,10 +11,14 @@ export type ApiTokenSummary = Prisma.ApiTokenGetPayload<{ select: typeof API_TOK
 const DISPLAY_PREFIX_LENGTH = 12;
 
 /** Creates a token and returns its plaintext, which exists only in this return value from now on. */
-export async function createApiToken(userId: string, name: string): Promise<{ token: string; record: ApiTokenSummary }> {
+export async function createApiToken(
+  userId: string,
+  name: string,
+  expiresAt: Date | null = null,
+): Promise<{ token: string; record: ApiTokenSummary }> {
   const token = API_TOKEN_PREFIX + randomToken();
   const record = await db.apiToken.create({
-    data: { userId, name, tokenHash: hashToken(token), prefix: token.slice(0, DISPLAY_PREFIX_LENGTH) },
+    data: { userId, name, tokenHash: hashToken(token), prefix: token.slice(0, DISPLAY_PREFIX_LENGTH), expiresAt },
     select: API_TOKEN_SUMMARY,
   });
   return { token, record };

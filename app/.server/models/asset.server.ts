@@ -4,13 +4,14 @@ import { stat } from "node:fs/promises";
 import { db } from "~/.server/db.server";
 import { env } from "~/.server/env.server";
 import type { Asset, Prisma } from "~/.server/generated/prisma/client";
+import { mediaLimits, type MediaLimits } from "~/.server/media-limits.server";
 import { checkMediaType, readFileHead } from "~/.server/media-types.server";
 import type { MediaKind } from "~workflow/values";
 import { type BlobStorage, contentKey } from "~/.server/storage/blob-storage.server";
 import { getStorage } from "~/.server/storage/storage.server";
 import { assetUrl, type AssetSummary } from "~/lib/assets";
 import { formatBytes } from "~workflow/format-bytes";
-import { probe } from "~workflow/ffmpeg";
+import { probe, TooManyPixelsError, type MediaProbe } from "~workflow/ffmpeg";
 import { NodeError } from "~workflow/execution";
 
 /** The largest file accepted per kind, in bytes. */
@@ -44,6 +45,8 @@ export interface MediaFileFacts {
   kind: MediaKind;
   width?: number;
   height?: number;
+  /** What ffprobe already read from the file, so it is not read twice. */
+  probed?: MediaProbe;
 }
 
 /**
@@ -71,7 +74,7 @@ async function mediaFacts(path: string, file: MediaFileFacts): Promise<MeasuredF
   if (file.kind === "image" && file.width && file.height) {
     return { width: file.width, height: file.height, durationSeconds: null, frameRate: null };
   }
-  const probed = await probe(path);
+  const probed = file.probed ?? (await probe(path));
   const video = file.kind === "video";
   return {
     width: probed.width,
@@ -105,7 +108,7 @@ export async function recordAsset(
 
 export type AssetUploadResult =
   | { ok: true; asset: Asset }
-  | { ok: false; reason: "unsupported_type" | "too_large" | "unreadable"; message: string };
+  | { ok: false; reason: "unsupported_type" | "too_large" | "unreadable" | "over_limits" | "quota_exceeded"; message: string };
 
 /**
  * Turns an uploaded temporary file into the owner's asset. The file's magic bytes decide its
@@ -116,6 +119,7 @@ export async function createAssetFromUpload(
   ownerId: string,
   upload: { tempPath: string; originalName: string | null; expectedKind?: MediaKind },
   limits: UploadLimits = uploadLimits(),
+  media: MediaLimits = mediaLimits(),
 ): Promise<AssetUploadResult> {
   const type = checkMediaType(await readFileHead(upload.tempPath), upload.expectedKind);
   if (!type.ok) return { ok: false, reason: "unsupported_type", message: type.message };
@@ -130,10 +134,11 @@ export async function createAssetFromUpload(
     };
   }
 
-  let media: StoredMedia;
+  let probed: MediaProbe;
   try {
-    media = await storeMediaFile(upload.tempPath, type);
+    probed = await probe(upload.tempPath);
   } catch (error) {
+    if (error instanceof TooManyPixelsError) return { ok: false, reason: "over_limits", message: `This ${type.kind} is too large: ${error.message}` };
     if (!(error instanceof NodeError)) throw error;
     return {
       ok: false,
@@ -141,7 +146,54 @@ export async function createAssetFromUpload(
       message: `This ${type.kind} could not be read; it may be damaged or incomplete. ${error.message}`,
     };
   }
-  return { ok: true, asset: await recordAsset(db, ownerId, media, upload.originalName) };
+  const overLimit = mediaOverLimit(type.kind, probed, media);
+  if (overLimit) return { ok: false, reason: "over_limits", message: overLimit };
+  const quota = await checkStorageQuota(ownerId, size);
+  if (!quota.ok) return { ok: false, reason: "quota_exceeded", message: quota.message };
+
+  const stored = await storeMediaFile(upload.tempPath, { ...type, probed });
+  return { ok: true, asset: await recordAsset(db, ownerId, stored, upload.originalName) };
+}
+
+export interface StorageUsage {
+  usedBytes: number;
+  quotaBytes: number;
+}
+
+/** What the owner's files (uploads and generated ones) take in storage, against their quota. */
+export async function storageUsage(ownerId: string): Promise<StorageUsage> {
+  const { _sum } = await db.asset.aggregate({ where: { ownerId }, _sum: { bytes: true } });
+  return { usedBytes: _sum.bytes ?? 0, quotaBytes: env().STORAGE_QUOTA_BYTES };
+}
+
+/**
+ * Whether `bytes` more fit in the owner's quota. Checked before each file is kept, so parallel
+ * writes may overshoot by what is in flight (at most a few files), never by more.
+ */
+export async function checkStorageQuota(ownerId: string, bytes: number): Promise<{ ok: true } | { ok: false; message: string }> {
+  const { usedBytes, quotaBytes } = await storageUsage(ownerId);
+  if (usedBytes + bytes <= quotaBytes) return { ok: true };
+  return {
+    ok: false,
+    message: `Your files would take ${formatBytes(usedBytes + bytes)}, over your storage quota of ${formatBytes(quotaBytes)} (${formatBytes(usedBytes)} used).`,
+  };
+}
+
+/** Why an upload is beyond the picture or duration limits, or null when it is within them. */
+export function mediaOverLimit(kind: MediaKind, probed: MediaProbe, limits: MediaLimits): string | null {
+  const pixels = probed.width * probed.height;
+  const maxPixels = kind === "image" ? limits.imagePixels : limits.videoPixels;
+  if (pixels > maxPixels) {
+    return `This ${kind} is ${probed.width}×${probed.height} pixels (${megapixels(pixels)}); ${kind}s may be at most ${megapixels(maxPixels)}.`;
+  }
+  if (kind === "video" && probed.durationSeconds !== null && probed.durationSeconds > limits.videoSeconds) {
+    return `This video is ${Math.round(probed.durationSeconds)} s long; videos may be at most ${limits.videoSeconds} s.`;
+  }
+  return null;
+}
+
+function megapixels(pixels: number) {
+  return `${Number((pixels / 1_000_000).toFixed(1))} MP`;
 }
 
 /** The owner's asset, or null when it does not exist or is someone else's. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db, Prisma } from "~/.server/db.server";
 import type { EngineHandle, WorkflowEngine } from "~/.server/engine/engine.server";
 import { getEngine } from "~/.server/engine/index.server";
+import { env } from "~/.server/env.server";
 import {
   endRunWithoutEngine,
   latestSuccessfulOutputs,
@@ -41,7 +42,9 @@ export type StartRunResult =
   | { status: "ok"; started: LaunchedRun }
   | { status: "not_found" }
   /** The run cannot be made as asked: nothing was written. */
-  | { status: "refused"; problems: PlanProblem[] };
+  | { status: "refused"; problems: PlanProblem[] }
+  /** The owner already has `limit` runs queued or running: nothing was written. */
+  | { status: "too_many_runs"; limit: number };
 
 export type RetryRunResult = StartRunResult | { status: "not_finished" };
 
@@ -91,6 +94,7 @@ export async function createRun(
     engine,
     retryOfId: null,
   });
+  if (runId === null) return tooManyRuns();
   return { status: "ok", started: await startRun(runId, engine) };
 }
 
@@ -126,9 +130,22 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
     engine,
     retryOfId: run.id,
   });
+  if (newRunId === null) return tooManyRuns();
   return { status: "ok", started: await startRun(newRunId, engine) };
 }
 
+/** Statuses of a run that still holds the engine's attention. */
+const IN_FLIGHT_STATUSES = ["idle", "queued", "running"] as const;
+
+function tooManyRuns(): StartRunResult {
+  return { status: "too_many_runs", limit: env().MAX_RUNS_IN_FLIGHT_PER_USER };
+}
+
+/**
+ * Writes the run unless the owner already has MAX_RUNS_IN_FLIGHT_PER_USER runs in flight
+ * (then null). The count and the insert share a transaction holding a lock on the owner, so
+ * parallel requests cannot all pass the count.
+ */
 async function insertRun(input: {
   ownerId: string;
   workflowId: string;
@@ -138,7 +155,7 @@ async function insertRun(input: {
   plan: RunPlan;
   engine: WorkflowEngine;
   retryOfId: string | null;
-}): Promise<string> {
+}): Promise<string | null> {
   const { plan, workflowId } = input;
   const typeOf = new Map(input.graph.nodes.map((node) => [node.id, node.type]));
   const executing = new Set(plan.executeNodeIds);
@@ -157,23 +174,31 @@ async function insertRun(input: {
       finishedAt: node.finishedAt === null ? null : new Date(node.finishedAt),
       durationMs: node.durationMs,
     }));
-  // One statement, so the run and its node rows exist together or not at all.
-  const run = await db.workflowRun.create({
-    data: {
-      ownerId: input.ownerId,
-      workflowId,
-      scope: input.scope,
-      requestedNodeIds: input.requestedNodeIds,
-      status: "queued",
-      engine: input.engine.kind,
-      graphSnapshot: toJson(input.graph),
-      plan: toJson(plan),
-      retryOfId: input.retryOfId,
-      nodeExecutions: { createMany: { data: [...executed, ...reused] } },
-    },
-    select: { id: true },
+  return db.$transaction(async (tx) => {
+    // Held until the transaction ends: one owner's run requests are counted one at a time.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`weft-runs:${input.ownerId}`}))`;
+    const inFlight = await tx.workflowRun.count({
+      where: { ownerId: input.ownerId, status: { in: [...IN_FLIGHT_STATUSES] } },
+    });
+    if (inFlight >= env().MAX_RUNS_IN_FLIGHT_PER_USER) return null;
+    // One statement, so the run and its node rows exist together or not at all.
+    const run = await tx.workflowRun.create({
+      data: {
+        ownerId: input.ownerId,
+        workflowId,
+        scope: input.scope,
+        requestedNodeIds: input.requestedNodeIds,
+        status: "queued",
+        engine: input.engine.kind,
+        graphSnapshot: toJson(input.graph),
+        plan: toJson(plan),
+        retryOfId: input.retryOfId,
+        nodeExecutions: { createMany: { data: [...executed, ...reused] } },
+      },
+      select: { id: true },
+    });
+    return run.id;
   });
-  return run.id;
 }
 
 async function startRun(runId: string, engine: WorkflowEngine): Promise<LaunchedRun> {
@@ -238,7 +263,14 @@ interface RunCursor {
   id: string;
 }
 
-const RunCursorSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(64)]);
+// Years 1970–9999 only: PostgreSQL has no year 0 (and a cursor we handed out is never older than Weft).
+const RunCursorSchema = z.tuple([
+  z.iso.datetime().refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1970 && year <= 9999;
+  }),
+  z.string().min(1).max(64),
+]);
 
 export function encodeRunCursor(cursor: RunCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString("base64url");

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { hashToken, randomToken } from "~/.server/auth.server";
 import { db } from "~/.server/db.server";
+import { shareBinding } from "~/.server/realtime/authorize.server";
+import { shareLinkChanged } from "~/.server/realtime/share-events.server";
 import { runRealtimeAccess } from "~/.server/run-realtime.server";
 import { assetUrl } from "~/lib/assets";
 import { GraphSchema, type Graph } from "~workflow/graph";
@@ -72,12 +74,15 @@ export async function createShareLink(ownerId: string, runId: string): Promise<s
     where: { id: runId, ownerId },
     data: { shareTokenHash: hashToken(token) },
   });
+  // The link it replaces is dead: so are its visitors' open realtime requests.
+  if (count === 1) shareLinkChanged(runId);
   return count === 1 ? token : null;
 }
 
 /** Stops the run's share link from working; false when the owner has no such run. */
 export async function revokeShareLink(ownerId: string, runId: string): Promise<boolean> {
   const { count } = await db.workflowRun.updateMany({ where: { id: runId, ownerId }, data: { shareTokenHash: null } });
+  if (count === 1) shareLinkChanged(runId);
   return count === 1;
 }
 
@@ -185,9 +190,11 @@ export async function runPageRealtime(
   request: Request,
   ownerId: string,
   run: { id: string; status: RunStatus },
+  options: { shareToken?: string } = {},
 ): Promise<{ runId: string; accessToken: string; baseURL: string } | null> {
   if (isFinishedRunStatus(run.status)) return null;
-  const access = await runRealtimeAccess(ownerId, run.id);
+  const share = options.shareToken === undefined ? undefined : shareBinding(hashToken(options.shareToken));
+  const access = await runRealtimeAccess(ownerId, run.id, undefined, { share });
   if (access.status !== "ok") return null;
   return {
     runId: access.engineRunId,

@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from "~/.server/auth.server";
+import { hashPassword, needsRehash, verifyPassword } from "~/.server/auth.server";
 import { db } from "~/.server/db.server";
 import { Prisma } from "~/.server/generated/prisma/client";
 import { recordAsset } from "~/.server/models/asset.server";
@@ -54,6 +54,10 @@ export async function verifyLogin(email: string, password: string): Promise<Publ
     return null;
   }
   if (!(await verifyPassword(password, user.passwordHash))) return null;
+  // The moment the password is known is the only one at which a weaker hash can be remade.
+  if (needsRehash(user.passwordHash)) {
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
+  }
   return { id: user.id, email: user.email, createdAt: user.createdAt };
 }
 

@@ -4,7 +4,7 @@ import { describeIssues } from "~workflow/validation-messages";
 import { isFinishedRunStatus, type RunProgress } from "~workflow/run-progress";
 import { runEvents, type RunEvents } from "../engine/run-events.server";
 import { NODE_EXECUTION_FIELDS, toNodeExecutionRecord } from "../engine/run-store.server";
-import { authorizeRunRequest } from "./authorize.server";
+import { openRealtimeRequest } from "./authorize.server";
 import { progressFromRecords } from "./progress-from-records.server";
 import {
   clientPosition,
@@ -25,6 +25,8 @@ export interface RunFeedOptions {
   /** The engine's publisher (tests pass their own). */
   events?: RunEvents;
   longPollMs?: number;
+  /** Who asks, for the per-client cap on open requests. */
+  clientAddress?: string;
 }
 
 /**
@@ -43,10 +45,17 @@ interface FeedState extends ShapePosition {
 
 /** Answers `GET /realtime/v1/runs/:runId` for an embedded run. */
 export async function runFeedResponse(request: Request, engineRunId: string, options: RunFeedOptions = {}): Promise<Response> {
-  const events = options.events ?? runEvents;
-  const denied = authorizeRunRequest(request, engineRunId);
-  if (denied) return denied;
+  const gate = await openRealtimeRequest(request, engineRunId, options.clientAddress);
+  if ("denied" in gate) return gate.denied;
+  try {
+    return await answerFeed(request, engineRunId, options, gate.granted.signal);
+  } finally {
+    gate.granted.release();
+  }
+}
 
+async function answerFeed(request: Request, engineRunId: string, options: RunFeedOptions, revoked: AbortSignal): Promise<Response> {
+  const events = options.events ?? runEvents;
   const url = new URL(request.url);
   const parsedQuery = ShapeQuerySchema.safeParse(Object.fromEntries(url.searchParams));
   if (!parsedQuery.success) return apiError(400, "invalid_request", describeIssues(parsedQuery.error));
@@ -58,7 +67,7 @@ export async function runFeedResponse(request: Request, engineRunId: string, opt
 
   const client = clientPosition(query);
   if (query.live && client && isCurrent(client, state)) {
-    const poll = longPoll(request.signal, options.longPollMs ?? LONG_POLL_MS);
+    const poll = longPoll(AbortSignal.any([request.signal, revoked]), options.longPollMs ?? LONG_POLL_MS);
     try {
       await waitForChange(events, engineRunId, state, poll.signal);
     } finally {
@@ -66,6 +75,7 @@ export async function runFeedResponse(request: Request, engineRunId: string, opt
     }
     // Nobody is listening any more.
     if (request.signal.aborted) return new Response(null, { status: 204 });
+    if (revoked.aborted) return apiError(401, "share_revoked", "This share link was revoked; the run can no longer be followed through it.");
     // Deleted with its workflow while the client waited.
     state = await currentState(events, engineRunId, run.id);
     if (!state) return runNotFound();

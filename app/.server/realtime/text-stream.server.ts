@@ -2,7 +2,7 @@ import { db } from "~/.server/db.server";
 import { apiError } from "~/.server/http.server";
 import { LLM_TEXT_STREAM_KEY, type LlmTextChunk } from "~/lib/llm-text-stream";
 import { runEvents, type RunEvents } from "../engine/run-events.server";
-import { authorizeRunRequest } from "./authorize.server";
+import { openRealtimeRequest } from "./authorize.server";
 import { PROCESS_EPOCH } from "./run-feed.server";
 
 // Serves an embedded run's LLM text stream the way Trigger.dev serves a run's realtime stream to
@@ -16,6 +16,8 @@ const KEEP_ALIVE_MS = 15_000;
 export interface TextStreamOptions {
   events?: RunEvents;
   keepAliveMs?: number;
+  /** Who asks, for the per-client cap on open requests. */
+  clientAddress?: string;
 }
 
 /** Answers `GET /realtime/v1/streams/:runId/:streamKey` for an embedded run. */
@@ -26,16 +28,22 @@ export async function textStreamResponse(
   options: TextStreamOptions = {},
 ): Promise<Response> {
   const events = options.events ?? runEvents;
-  const denied = authorizeRunRequest(request, engineRunId);
-  if (denied) return denied;
   if (streamKey !== LLM_TEXT_STREAM_KEY) return apiError(404, "not_found", `Runs have no stream "${streamKey}".`);
+  const gate = await openRealtimeRequest(request, engineRunId, options.clientAddress);
+  if ("denied" in gate) return gate.denied;
+  const { granted } = gate;
   const run = await db.workflowRun.findUnique({ where: { engineRunId }, select: { id: true } });
-  if (!run) return apiError(404, "not_found", "There is no run with this id.");
+  if (!run) {
+    granted.release();
+    return apiError(404, "not_found", "There is no run with this id.");
+  }
 
   const from = firstChunkIndex(request, events.textLog(engineRunId)?.chunks.length ?? 0);
   const stop = new AbortController();
   const onGone = () => stop.abort();
   request.signal.addEventListener("abort", onGone, { once: true });
+  // A share link revoked while its visitor watches ends the stream there.
+  granted.signal.addEventListener("abort", onGone, { once: true });
   const encoder = new TextEncoder();
 
   const body = new ReadableStream<Uint8Array>({
@@ -64,6 +72,8 @@ export async function textStreamResponse(
       } finally {
         clearInterval(keepAlive);
         request.signal.removeEventListener("abort", onGone);
+        granted.signal.removeEventListener("abort", onGone);
+        granted.release();
         try {
           controller.close();
         } catch {
