@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import { env } from "~/.server/env.server";
 import type { AccountActionData } from "~/components/account-form";
+import { remember } from "~/.server/remember.server";
 
 // Password guessing is slowed in two ways (ADR 012), both in this process's memory: a restart
 // forgets them, which costs an attacker a restart they cannot cause.
@@ -71,20 +72,23 @@ export function createAuthThrottle(options: AuthThrottleOptions): AuthThrottle {
   };
 }
 
-const globalForThrottle = globalThis as unknown as { weftAuthThrottle?: AuthThrottle };
-
 /** The process's throttle, configured from the environment (kept across dev reloads). */
 export function authThrottle(): AuthThrottle {
-  globalForThrottle.weftAuthThrottle ??= createAuthThrottle({
-    attemptsPerIp: env().AUTH_ATTEMPTS_PER_IP,
-    failuresPerAccount: env().AUTH_FAILURES_PER_ACCOUNT,
-  });
-  return globalForThrottle.weftAuthThrottle;
+  return processThrottle().current;
 }
 
 /** Replaces the process's throttle (tests give each case its own clock and limits). */
 export function replaceAuthThrottle(throttle: AuthThrottle) {
-  globalForThrottle.weftAuthThrottle = throttle;
+  processThrottle().current = throttle;
+}
+
+function processThrottle(): { current: AuthThrottle } {
+  return remember("auth-throttle", () => ({
+    current: createAuthThrottle({
+      attemptsPerIp: env().AUTH_ATTEMPTS_PER_IP,
+      failuresPerAccount: env().AUTH_FAILURES_PER_ACCOUNT,
+    }),
+  }));
 }
 
 /** What an attempt beyond the limits answers: the form says when to try again. */

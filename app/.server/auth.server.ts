@@ -7,6 +7,7 @@ import { createConcurrencyLimit, type ConcurrencyLimit } from "~workflow/concurr
 import { db } from "./db.server";
 import { env } from "./env.server";
 import { apiError } from "./http.server";
+import { remember } from "~/.server/remember.server";
 
 const scrypt = promisify(crypto.scrypt) as (
   password: crypto.BinaryLike,
@@ -24,15 +25,12 @@ const SESSION_DAYS = 30;
 const LAST_USED_PRECISION_MS = 60_000;
 export const API_TOKEN_PREFIX = "weft_";
 
-const globalForHashing = globalThis as unknown as { weftHashLimit?: ConcurrencyLimit };
-
 /**
  * Each hash holds one of libuv's four threads for its whole duration; without a bound, a dozen
  * parallel logins would queue every file read and DNS lookup behind them.
  */
 export function hashLimit(): ConcurrencyLimit {
-  globalForHashing.weftHashLimit ??= createConcurrencyLimit(env().MAX_CONCURRENT_HASHES);
-  return globalForHashing.weftHashLimit;
+  return remember("hash-limit", () => createConcurrencyLimit(env().MAX_CONCURRENT_HASHES));
 }
 
 export async function hashPassword(password: string): Promise<string> {

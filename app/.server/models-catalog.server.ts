@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CatalogModelSchema, catalogModelFromListing, FALLBACK_CATALOG, type CatalogModel, type ModelCatalog } from "~workflow/gemini-models";
 import { db } from "./db.server";
 import { env } from "./env.server";
+import { remember } from "~/.server/remember.server";
 
 /**
  * The Gemini models the app's key can use: read from Gemini's `models.list` through the SDK, kept
@@ -28,12 +29,12 @@ interface CachedCatalog {
   checkedAt: number;
 }
 
-// Kept on globalThis: Vite's dev reloads would otherwise forget the list and ask Gemini again.
-const globalForCatalog = globalThis as unknown as {
-  weftModelCatalog?: CachedCatalog;
-  weftModelCatalogRead?: Promise<ModelCatalog>;
-  weftModelCatalogTimer?: ReturnType<typeof setInterval>;
-};
+// One per process (remember): Vite's dev reloads would otherwise forget the list and ask Gemini again.
+const processCatalog = remember<{
+  cached?: CachedCatalog;
+  read?: Promise<ModelCatalog>;
+  timer?: ReturnType<typeof setInterval>;
+}>("model-catalog", () => ({}));
 
 interface GeminiAccess {
   apiKey: string;
@@ -57,7 +58,7 @@ function geminiAccess(): GeminiAccess | null {
 export async function getModelCatalog(): Promise<ModelCatalog> {
   const access = geminiAccess();
   if (!access) return FALLBACK_CATALOG;
-  const cached = globalForCatalog.weftModelCatalog;
+  const cached = processCatalog.cached;
   if (cached?.keyHash === access.keyHash) {
     const age = Date.now() - cached.checkedAt;
     const limit = cached.catalog.source === "live" ? CATALOG_MAX_AGE_MS : RETRY_AFTER_FAILURE_MS;
@@ -69,7 +70,7 @@ export async function getModelCatalog(): Promise<ModelCatalog> {
     return null;
   });
   if (stored) {
-    globalForCatalog.weftModelCatalog = { keyHash: access.keyHash, catalog: stored.catalog, checkedAt: stored.fetchedAt };
+    processCatalog.cached = { keyHash: access.keyHash, catalog: stored.catalog, checkedAt: stored.fetchedAt };
     if (Date.now() - stored.fetchedAt >= CATALOG_MAX_AGE_MS) void refreshModelCatalog().catch(() => undefined);
     return stored.catalog;
   }
@@ -82,31 +83,31 @@ export async function getModelCatalog(): Promise<ModelCatalog> {
  * the shipped list. Never rejects: a failure is logged and retried after a few minutes.
  */
 export function refreshModelCatalog(): Promise<ModelCatalog> {
-  globalForCatalog.weftModelCatalogRead ??= (async () => {
+  processCatalog.read ??= (async () => {
     const access = geminiAccess();
     if (!access) return FALLBACK_CATALOG;
     try {
       const catalog = await listModels(access);
-      globalForCatalog.weftModelCatalog = { keyHash: access.keyHash, catalog, checkedAt: Date.now() };
+      processCatalog.cached = { keyHash: access.keyHash, catalog, checkedAt: Date.now() };
       await storeCatalog(access.keyHash, catalog).catch((error: unknown) =>
         console.warn(`Could not store the Gemini model list: ${String(error)}`),
       );
       return catalog;
     } catch (error) {
       console.warn(`Could not read Gemini's model list, offering ${describePrevious(access.keyHash)}: ${String(error)}`);
-      const previous = globalForCatalog.weftModelCatalog?.keyHash === access.keyHash ? globalForCatalog.weftModelCatalog.catalog : null;
+      const previous = processCatalog.cached?.keyHash === access.keyHash ? processCatalog.cached.catalog : null;
       const catalog = previous ?? FALLBACK_CATALOG;
-      globalForCatalog.weftModelCatalog = { keyHash: access.keyHash, catalog, checkedAt: Date.now() };
+      processCatalog.cached = { keyHash: access.keyHash, catalog, checkedAt: Date.now() };
       return catalog;
     }
   })().finally(() => {
-    globalForCatalog.weftModelCatalogRead = undefined;
+    processCatalog.read = undefined;
   });
-  return globalForCatalog.weftModelCatalogRead;
+  return processCatalog.read;
 }
 
 function describePrevious(keyHash: string): string {
-  const previous = globalForCatalog.weftModelCatalog;
+  const previous = processCatalog.cached;
   return previous?.keyHash === keyHash && previous.catalog.source === "live" ? `the list from ${previous.catalog.fetchedAt}` : "the shipped list";
 }
 
@@ -148,19 +149,19 @@ async function storeCatalog(keyHash: string, catalog: ModelCatalog): Promise<voi
 
 /** Reads the list now and then once a day while the app runs (server start-up calls this). */
 export function startModelCatalogRefresh(): void {
-  if (globalForCatalog.weftModelCatalogTimer || !geminiAccess()) return;
+  if (processCatalog.timer || !geminiAccess()) return;
   void getModelCatalog().catch((error: unknown) => console.warn(`Could not load the Gemini model list: ${String(error)}`));
-  globalForCatalog.weftModelCatalogTimer = setInterval(() => void refreshModelCatalog(), CATALOG_MAX_AGE_MS);
+  processCatalog.timer = setInterval(() => void refreshModelCatalog(), CATALOG_MAX_AGE_MS);
   // The refresh never keeps the process alive on its own.
-  globalForCatalog.weftModelCatalogTimer.unref();
+  processCatalog.timer.unref();
 }
 
 export function stopModelCatalogRefresh(): void {
-  clearInterval(globalForCatalog.weftModelCatalogTimer);
-  globalForCatalog.weftModelCatalogTimer = undefined;
+  clearInterval(processCatalog.timer);
+  processCatalog.timer = undefined;
 }
 
 /** Forgets the list in memory (tests change the key or the stub's models between cases). */
 export function forgetModelCatalog(): void {
-  globalForCatalog.weftModelCatalog = undefined;
+  processCatalog.cached = undefined;
 }

@@ -5,6 +5,7 @@ import { env } from "~/.server/env.server";
 import { apiError } from "~/.server/http.server";
 import { accessTokenShare, verifyAccessToken } from "../engine/access-token.server";
 import { onShareLinkChanged } from "./share-events.server";
+import { remember } from "~/.server/remember.server";
 
 // The realtime routes (run feed and streams) read a run with the run-scoped token the run API
 // handed out, as Trigger.dev's do with its public access tokens.
@@ -54,11 +55,8 @@ export interface RealtimeGrant {
   release(): void;
 }
 
-const globalForRealtime = globalThis as unknown as { weftRealtimeOpen?: { byToken: Map<string, number>; byClient: Map<string, number> } };
-
 function openRequests() {
-  globalForRealtime.weftRealtimeOpen ??= { byToken: new Map(), byClient: new Map() };
-  return globalForRealtime.weftRealtimeOpen;
+  return remember("realtime-open-requests", () => ({ byToken: new Map<string, number>(), byClient: new Map<string, number>() }));
 }
 
 /** Open realtime requests now, per token and per client (tests). */

@@ -1,19 +1,17 @@
 import { EventEmitter } from "node:events";
+import { remember } from "~/.server/remember.server";
 
 // Announces, within this process, that a run's share link was replaced or revoked, so realtime
-// requests a visitor holds open under the old link end at once (authorize.server.ts). Kept on
-// globalThis: in development Vite may evaluate this module again, and the routes and the
-// realtime handlers must share one emitter.
-
-const globalForShares = globalThis as unknown as { weftShareEvents?: EventEmitter };
+// requests a visitor holds open under the old link end at once (authorize.server.ts). One
+// emitter per process (remember): the routes and the realtime handlers must share it.
 
 function emitter(): EventEmitter {
-  if (!globalForShares.weftShareEvents) {
-    globalForShares.weftShareEvents = new EventEmitter();
+  return remember("share-events", () => {
+    const events = new EventEmitter();
     // One listener per open visitor request: no leak to warn about.
-    globalForShares.weftShareEvents.setMaxListeners(0);
-  }
-  return globalForShares.weftShareEvents;
+    events.setMaxListeners(0);
+    return events;
+  });
 }
 
 export function shareLinkChanged(runId: string): void {
