@@ -188,7 +188,8 @@ test("a run page opened while the run goes follows it live, for the owner and th
   // The first LLM needs a cropped image from an earlier run; its text inputs run along.
   await runSingleNode(page.request, workflowId, "crop-product");
   const reply = STUB_REPLY_TOKENS.join("");
-  await programGemini({ tokenDelayMs: 400 });
+  // Slow enough that the run still goes once both pages are open, even on a busy machine.
+  await programGemini({ tokenDelayMs: 1000 });
   try {
     const runId = await startSingleNode(page.request, workflowId, "product-description");
     await page.goto(`/runs/${runId}`);
@@ -204,7 +205,7 @@ test("a run page opened while the run goes follows it live, for the owner and th
     }
     // No reload: the end arrives live, and the full outputs with it.
     for (const viewer of [page, visitor]) {
-      await expect(viewer.locator('header [data-status="completed"]')).toBeVisible({ timeout: 20_000 });
+      await expect(viewer.locator('header [data-status="completed"]')).toBeVisible({ timeout: 40_000 });
       await expect(nodeDetails(viewer, "Run LLM product-description").getByText(reply)).toBeVisible();
     }
     await visitorContext.close();

@@ -61,7 +61,14 @@ function toFetchRequest(req: ExpressRequest, res: ExpressResponse): Request {
 async function sendResponse(res: ExpressResponse, response: Response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
-  for (const [key, value] of response.headers.entries()) res.append(key, value);
+  // A header the app sets replaces the guards' default of the same name (a share page's
+  // Referrer-Policy: no-referrer over same-origin); repeated ones (Set-Cookie) are all kept.
+  const seen = new Set<string>();
+  for (const [key, value] of response.headers.entries()) {
+    if (seen.has(key)) res.append(key, value);
+    else res.setHeader(key, value);
+    seen.add(key);
+  }
   if (/text\/event-stream/i.test(response.headers.get("content-type") ?? "")) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();

@@ -39,8 +39,11 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** `node --import tsx server/index.ts`: one process, so a SIGKILL reaches the server itself. */
-function startServer(): ChildProcess {
+/**
+ * `node --import tsx server/index.ts`: one process, so a SIGKILL reaches the server itself. With
+ * `group`, it leads a process group of its own, its PostgreSQL in it, for killing both at once.
+ */
+function startServer({ group = false } = {}): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The test runner's own settings (its database, vitest's flags) are not the app's.
   for (const key of Object.keys(env)) if (key.startsWith("VITEST") || key === "DATABASE_URL") delete env[key];
@@ -55,6 +58,7 @@ function startServer(): ChildProcess {
       GEMINI_BASE_URL: stub.baseUrl,
     },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: group,
   });
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -142,11 +146,57 @@ describe("the app server", () => {
   });
 });
 
+describe("the app server after hard kills", () => {
+  it("comes up after five kill -9s of its whole process group (app and PostgreSQL) in a row, and every run finishes", { timeout: 300_000 }, async () => {
+    stub.reset();
+    stub.program(textReply(Array.from({ length: 20 }, (_, index) => `word${index} `), { tokenDelayMs: 100 }));
+    let token: string | undefined;
+    let workflowId: string | undefined;
+    const runIds: string[] = [];
+    for (let cycle = 1; cycle <= 5; cycle += 1) {
+      server = startServer({ group: true });
+      await untilReady(server);
+      if (!token) {
+        const signup = await fetch(`${baseUrl()}/signup`, {
+          method: "POST",
+          body: new URLSearchParams({ email: "hard-kill@example.com", password: "correct horse battery" }),
+          redirect: "manual",
+        });
+        const cookie = signup.headers.get("set-cookie")!.split(";")[0];
+        const made = await api("/api/tokens", { method: "POST", headers: { Cookie: cookie, Origin: baseUrl() }, body: JSON.stringify({ name: "kill" }) });
+        token = made.body.token as string;
+        workflowId = (await api("/api/workflows", { token })).body.workflows[0].id as string;
+      }
+      const requestsBefore = stub.requests.length;
+      const started = await api(`/api/workflows/${workflowId}/runs`, { method: "POST", token, body: JSON.stringify({ scope: "full" }) });
+      expect(started.status, `cycle ${cycle}`).toBe(202);
+      runIds.push(started.body.run.id);
+      // Killed while an LLM node is answering: mid-run, with PostgreSQL writing.
+      await vi.waitFor(() => expect(stub.requests.length, `cycle ${cycle}'s run to call Gemini`).toBeGreaterThan(requestsBefore), {
+        timeout: 60_000,
+        interval: 100,
+      });
+      process.kill(-server.pid!, "SIGKILL");
+      await exited(server);
+    }
+    server = startServer({ group: true });
+    await untilReady(server);
+    for (const runId of runIds) {
+      await vi.waitFor(
+        async () => expect(isFinishedRunStatus((await api(`/api/runs/${runId}`, { token })).body.run.status), `run ${runId} to finish`).toBe(true),
+        { timeout: 90_000, interval: 100 },
+      );
+      expect((await api(`/api/runs/${runId}`, { token })).body.run.status).toBe("completed");
+    }
+    server.kill("SIGTERM");
+    expect(await exited(server)).toBe(0);
+  });
+});
+
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
-
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

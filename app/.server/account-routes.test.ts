@@ -73,7 +73,8 @@ describe("login and sign-up bodies that are not forms", () => {
   });
 });
 
-describe("login throttling", () => {
+// Every attempt that gets as far as the password costs a real scrypt hash (~0.4 s, more on a busy machine).
+describe("login throttling", { timeout: 120_000 }, () => {
   it("after the allowed wrong passwords, the account waits (429 with Retry-After), doubling", async () => {
     const email = await userWithPassword("right password");
     // From a new address each time: this is the account's limit, not the address's.
@@ -130,7 +131,7 @@ describe("login throttling", () => {
   });
 });
 
-describe("login sessions", () => {
+describe("login sessions", { timeout: 60_000 }, () => {
   it("logging in ends the session the browser had before, and remakes a weaker password hash", async () => {
     const email = `old-${randomUUID()}@example.com`;
     const user = await db.user.create({

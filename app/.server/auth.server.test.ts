@@ -162,7 +162,7 @@ describe("safeRedirectPath", () => {
   });
 });
 
-describe("password hashing", () => {
+describe("password hashing", { timeout: 60_000 }, () => {
   it("uses OWASP's scrypt cost (N=2^16, r=8, p=2, an equivalent of N=2^17, p=1)", async () => {
     const [, n, r, p] = (await hashPassword("pw")).split("$");
     expect(Number(n) * Number(p)).toBeGreaterThanOrEqual(2 ** 17);
