@@ -3,8 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { db } from "~/.server/db.server";
+import { db, Prisma } from "~/.server/db.server";
 import { createEmbeddedEngine, type EmbeddedEngine } from "~/.server/engine/embedded-engine.server";
+import type { WorkflowEngine } from "~/.server/engine/engine.server";
 import { createMediaStore } from "~/.server/media-store.server";
 import { recordAsset, storeMediaFile } from "~/.server/models/asset.server";
 import { createRun } from "~/.server/models/run.server";
@@ -45,6 +46,9 @@ export async function runBenchmarks(log: Log) {
   return {
     overhead_ms_per_node: overhead.chain,
     overhead_ms_per_node_fan: overhead.fan,
+    overhead_floor_ms_per_node: overhead.floor,
+    overhead_ratio_vs_floor: overhead.ratio,
+    overhead_floor_flushed_ms_per_node: overhead.flushedFloor,
     dataflow_lag_ms: dataflowLag,
     concurrent_runs_completed: concurrent.completed,
     concurrent_runs_per_s: concurrent.perSecond,
@@ -110,10 +114,14 @@ async function timeRun(engine: EmbeddedEngine, ownerId: string, workflowId: stri
 
 /**
  * Milliseconds of orchestration per node: N nodes whose executors return at once, so the run's
- * wall time is the engine's own work (scheduling, three row writes per node, progress). A chain
+ * wall time is the engine's own work (scheduling, two row writes per node, progress). A chain
  * (each node waits for the previous: latency-bound) and a fan (one source feeding N-1 nodes).
+ *
+ * Between the chain's runs, the same process times its floor (`measureCommitFloor`): what one
+ * node's start and end must cost at least. The two alternate, so a change in the machine's speed
+ * (these machines change by a factor of two within a day) moves both alike and the ratio holds.
  */
-async function measureOverhead(ownerId: string, nodes = 200, repetitions = 5) {
+async function measureOverhead(ownerId: string, nodes = 200, repetitions = 7) {
   const chain: Graph = {
     nodes: Array.from({ length: nodes }, (_, index) => llmNode(`n${index}`, index === 0 ? { user_message: "start" } : {})),
     edges: Array.from({ length: nodes - 1 }, (_, index) => link(`n${index}`, "output", `n${index + 1}`, "user_message")),
@@ -123,14 +131,97 @@ async function measureOverhead(ownerId: string, nodes = 200, repetitions = 5) {
     edges: Array.from({ length: nodes - 1 }, (_, index) => link("source", "text", `n${index}`, "user_message")),
   };
   const { engine } = timedEngine();
-  const perNode = async (graph: Graph) => {
-    const workflowId = (await createWorkflow(ownerId, { name: "bench overhead", graph })).id;
-    await timeRun(engine, ownerId, workflowId); // warm-up: JIT, connections, query plans
-    const times: number[] = [];
-    for (let index = 0; index < repetitions; index++) times.push(await timeRun(engine, ownerId, workflowId));
-    return round(median(times) / nodes);
+  const floor = await commitFloor(ownerId, chain);
+  const chainId = (await createWorkflow(ownerId, { name: "bench overhead", graph: chain })).id;
+  // Warm-up: JIT, connections, query plans.
+  await timeRun(engine, ownerId, chainId);
+  await floor.perNode("engine");
+  await floor.perNode("flushed");
+  const chainTimes: number[] = [];
+  const floorTimes: number[] = [];
+  const flushedTimes: number[] = [];
+  for (let index = 0; index < repetitions; index++) {
+    chainTimes.push((await timeRun(engine, ownerId, chainId)) / nodes);
+    // Alternating which floor follows the run: neither always gets the quieter moment.
+    if (index % 2 === 0) {
+      floorTimes.push(await floor.perNode("engine"));
+      flushedTimes.push(await floor.perNode("flushed"));
+    } else {
+      flushedTimes.push(await floor.perNode("flushed"));
+      floorTimes.push(await floor.perNode("engine"));
+    }
+  }
+  const fanId = (await createWorkflow(ownerId, { name: "bench overhead fan", graph: fan })).id;
+  await timeRun(engine, ownerId, fanId);
+  const fanTimes: number[] = [];
+  for (let index = 0; index < repetitions; index++) fanTimes.push((await timeRun(engine, ownerId, fanId)) / nodes);
+  return {
+    chain: round(median(chainTimes)),
+    fan: round(median(fanTimes)),
+    floor: round(median(floorTimes)),
+    flushedFloor: round(median(flushedTimes)),
+    ratio: round(median(chainTimes) / median(floorTimes)),
   };
-  return { chain: await perNode(chain), fan: await perNode(fan) };
+}
+
+/** Starts nothing: the run's rows exist for the floor's UPDATEs and no engine touches them. */
+const IDLE_ENGINE: WorkflowEngine = {
+  kind: "embedded",
+  start: async (runId) => ({ engineRunId: `floor-${runId}`, accessToken: "", realtimeBaseUrl: null }),
+  cancel: async () => {},
+  createAccessToken: async () => "",
+};
+
+/**
+ * The least a node's start and end can cost through the engine's database client (`db`, the
+ * same pool): two single-row UPDATE commits, one per transition, each its own transaction
+ * committed before the next, on the NodeExecution rows of a run of the same graph, changing what
+ * the engine's writes change (status and times; a status change cannot be a HOT update, as the
+ * engine's cannot). Without the engine's inputs and outputs, its statement building, its
+ * scheduling or its progress reports.
+ *
+ * "engine" commits as the engine's node writes do (synchronous_commit off for that statement,
+ * run-store.server.ts): committed and visible, in order, lost only if PostgreSQL itself crashes.
+ * That is the honest floor: a floor the engine does not pay would put the ratio under 1 for
+ * nothing. "flushed" waits for the WAL flush as well (PostgreSQL's default commit), for
+ * comparison: what the per-node writes would cost if they had to survive a PostgreSQL crash.
+ */
+async function commitFloor(ownerId: string, graph: Graph) {
+  const workflowId = (await createWorkflow(ownerId, { name: "bench commit floor", graph })).id;
+  const result = await createRun(ownerId, workflowId, { scope: "full" }, IDLE_ENGINE);
+  if (result.status !== "ok") throw new Error(`floor run refused: ${JSON.stringify(result)}`);
+  const runId = result.started.run.id;
+  const nodeIds = graph.nodes.map((node) => node.id);
+
+  const update = (mode: "engine" | "flushed", nodeId: string, status: "running" | "success", at: Date) =>
+    mode === "engine"
+      ? db.$executeRaw`
+          WITH settings AS (SELECT set_config('synchronous_commit', 'off', true))
+          UPDATE "NodeExecution" SET "status" = ${status}::"NodeStatus", ${timeColumn(status, at)}
+          FROM settings
+          WHERE "runId" = ${runId} AND "nodeId" = ${nodeId}`
+      : db.$executeRaw`
+          UPDATE "NodeExecution" SET "status" = ${status}::"NodeStatus", ${timeColumn(status, at)}
+          WHERE "runId" = ${runId} AND "nodeId" = ${nodeId}`;
+
+  return {
+    /** Milliseconds per node: each node's start, then its end, one node after another. */
+    async perNode(mode: "engine" | "flushed"): Promise<number> {
+      const started = performance.now();
+      for (const nodeId of nodeIds) {
+        if ((await update(mode, nodeId, "running", new Date())) !== 1) throw new Error("the floor's row is missing");
+        if ((await update(mode, nodeId, "success", new Date())) !== 1) throw new Error("the floor's row is missing");
+      }
+      return (performance.now() - started) / nodeIds.length;
+    },
+  };
+}
+
+function timeColumn(status: "running" | "success", at: Date): Prisma.Sql {
+  const iso = at.toISOString();
+  return status === "running"
+    ? Prisma.sql`"startedAt" = ${iso}::timestamp(3), "finishedAt" = NULL`
+    : Prisma.sql`"finishedAt" = ${iso}::timestamp(3)`;
 }
 
 /**

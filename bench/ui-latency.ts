@@ -21,6 +21,12 @@ const CHAIN_LENGTH = 150; // × (running, success) = 300 status changes, a few c
  * from one minute to the next, and three runs spread over it give a steadier p50 than one.
  */
 const ROUNDS = 3;
+/**
+ * The larger graph (`…_500`): does applying a change cost more when the canvas holds more
+ * nodes? 500 nodes, the most a graph may have by default: the text node and 499 LLM nodes.
+ */
+const LARGE_CHAIN_LENGTH = 499;
+const LARGE_ROUNDS = 2;
 const GEMINI_KEY = "bench-key";
 
 export async function runUiLatencyBenchmark(log: Log) {
@@ -57,29 +63,23 @@ export async function runUiLatencyBenchmark(log: Log) {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(/\/workflows$/);
 
-    const created = await page.request.post("/api/workflows", { data: { name: "Latency chain", graph: chainGraph(CHAIN_LENGTH) } });
-    if (created.status() !== 201) throw new Error(`creating the workflow answered ${created.status()}`);
-    const { workflow } = (await created.json()) as { workflow: { id: string } };
-
-    await page.goto(`/workflows/${workflow.id}`);
-    await page.getByRole("button", { name: "Run workflow" }).waitFor();
-    const latencies: number[] = [];
-    const transport: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      log(`running a chain of ${CHAIN_LENGTH} LLM nodes (${round}/${ROUNDS})`);
-      const measured = await measureOneRun(page);
-      latencies.push(...measured.latencies);
-      transport.push(...measured.transport);
-    }
-    latencies.sort((a, b) => a - b);
-    transport.sort((a, b) => a - b);
+    const chain = await measureChain(page, log, CHAIN_LENGTH, ROUNDS);
+    const large = await measureChain(page, log, LARGE_CHAIN_LENGTH, LARGE_ROUNDS);
     return {
-      ui_latency_changes: latencies.length,
-      ui_latency_p50_ms: round(percentile(latencies, 0.5)),
-      ui_latency_p95_ms: round(percentile(latencies, 0.95)),
-      // Of that, until the realtime response carrying the change had arrived in the browser.
-      ui_latency_transport_p50_ms: round(percentile(transport, 0.5)),
-      ui_latency_transport_p95_ms: round(percentile(transport, 0.95)),
+      ui_latency_changes: chain.latencies.length,
+      ui_latency_p50_ms: round(percentile(chain.latencies, 0.5)),
+      ui_latency_p95_ms: round(percentile(chain.latencies, 0.95)),
+      // Of that, until the realtime response carrying the change had arrived in the browser…
+      ui_latency_transport_p50_ms: round(percentile(chain.transport, 0.5)),
+      ui_latency_transport_p95_ms: round(percentile(chain.transport, 0.95)),
+      // …and from then until the DOM showed it: what the browser spends applying the change.
+      ui_render_p50_ms: round(percentile(chain.render, 0.5)),
+      ui_render_p95_ms: round(percentile(chain.render, 0.95)),
+      ui_latency_changes_500: large.latencies.length,
+      ui_latency_p50_ms_500: round(percentile(large.latencies, 0.5)),
+      ui_latency_p95_ms_500: round(percentile(large.latencies, 0.95)),
+      ui_render_p50_ms_500: round(percentile(large.render, 0.5)),
+      ui_render_p95_ms_500: round(percentile(large.render, 0.95)),
     };
   } finally {
     await browser.close();
@@ -89,6 +89,28 @@ export async function runUiLatencyBenchmark(log: Log) {
     fs.rmSync(dataDir, { recursive: true, force: true });
     await stub.close();
   }
+}
+
+/** The editor opened on a new chain of `length` LLM nodes, run `rounds` times: each change's latency and its parts, ascending. */
+async function measureChain(page: Page, log: Log, length: number, rounds: number) {
+  const created = await page.request.post("/api/workflows", { data: { name: `Latency chain ${length}`, graph: chainGraph(length) } });
+  if (created.status() !== 201) throw new Error(`creating the workflow answered ${created.status()}: ${await created.text()}`);
+  const { workflow } = (await created.json()) as { workflow: { id: string } };
+
+  await page.goto(`/workflows/${workflow.id}`);
+  await page.getByRole("button", { name: "Run workflow" }).waitFor();
+  const latencies: number[] = [];
+  const transport: number[] = [];
+  const render: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    log(`running a chain of ${length} LLM nodes (${round}/${rounds})`);
+    const measured = await measureOneRun(page, length);
+    latencies.push(...measured.latencies);
+    transport.push(...measured.transport);
+    render.push(...measured.render);
+  }
+  for (const list of [latencies, transport, render]) list.sort((a, b) => a - b);
+  return { latencies, transport, render };
 }
 
 /** Text → LLM 1 → LLM 2 → … : every LLM's user message is the previous node's output. */
@@ -115,7 +137,7 @@ async function waitForHealthy(baseURL: string) {
 }
 
 /** One run of the chain: each status change's latency, and its transport part where known. */
-async function measureOneRun(page: Page): Promise<{ latencies: number[]; transport: number[] }> {
+async function measureOneRun(page: Page, length: number): Promise<{ latencies: number[]; transport: number[]; render: number[] }> {
   await page.evaluate((lastNodeId) => {
     // Every realtime response of this run is kept, to split each latency into transport and rendering.
     performance.clearResourceTimings();
@@ -140,7 +162,7 @@ async function measureOneRun(page: Page): Promise<{ latencies: number[]; transpo
       }
     });
     page.__observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-run-status"] });
-  }, `llm-${CHAIN_LENGTH}`);
+  }, `llm-${length}`);
 
   const runResponse = page.waitForResponse((response) => /\/api\/workflows\/[^/]+\/runs$/.test(response.url()) && response.request().method() === "POST");
   await page.getByRole("button", { name: "Run workflow" }).click();
@@ -166,11 +188,15 @@ async function measureOneRun(page: Page): Promise<{ latencies: number[]; transpo
   );
   const latencies: number[] = [];
   const transport: number[] = [];
+  const render: number[] = [];
   const measure = (changedAt: number, shownAt: number) => {
     latencies.push(shownAt - changedAt);
     // The first realtime response to finish after the change is the one that carried it.
     const delivered = responsesEnded.find((ended) => ended >= changedAt);
-    if (delivered !== undefined && delivered <= shownAt) transport.push(delivered - changedAt);
+    if (delivered !== undefined && delivered <= shownAt) {
+      transport.push(delivered - changedAt);
+      render.push(shownAt - delivered);
+    }
   };
   for (const node of details.run.nodes) {
     if (!node.nodeId.startsWith("llm-")) continue;
@@ -180,5 +206,5 @@ async function measureOneRun(page: Page): Promise<{ latencies: number[]; transpo
     if (running !== undefined && node.startedAt) measure(Date.parse(node.startedAt), running);
     if (success !== undefined && node.finishedAt) measure(Date.parse(node.finishedAt), success);
   }
-  return { latencies, transport };
+  return { latencies, transport, render };
 }

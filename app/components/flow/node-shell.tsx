@@ -1,9 +1,9 @@
 import { Handle, Position } from "@xyflow/react";
 import { useId, useMemo, type ReactNode } from "react";
-import { useShallow } from "zustand/react/shallow";
-import { useEditor, useEditorActions } from "~/components/editor/editor-store-context";
+import { useEditor, useEditorActions, useEditorStoreApi } from "~/components/editor/editor-store-context";
 import type { EditorNodeData } from "~/lib/editor/graph-conversion";
-import { feedingNodeNames } from "~/lib/editor/graph-editing";
+import { feedingNodeNames, type FeedIndex } from "~/lib/editor/graph-editing";
+import type { EditorState, EditorStore } from "~/lib/editor/store";
 import { fieldText, numberFieldValue, paramErrors } from "~/lib/editor/param-values";
 import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
 import type { PortDefinition } from "~workflow/nodes/types";
@@ -141,12 +141,31 @@ export function PortHandle({ port, kind, top }: { port: PortDefinition; kind: "s
   );
 }
 
-/** "← Text (product-details)": which nodes feed this input. */
-function useFeeds(nodeId: string, portId: string): string[] {
-  return useEditor(useShallow((state) => feedingNodeNames(state.nodes, state.edges, nodeId, portId)));
+const NO_FEEDS: readonly string[] = [];
+
+/** Each editor's feed index, with the nodes and edges it was made from. */
+const feedIndexes = new WeakMap<EditorStore, { nodes: EditorState["nodes"]; edges: EditorState["edges"]; index: FeedIndex }>();
+
+/**
+ * The editor's feed index for this state, made once per change of its nodes or edges rather than
+ * once per input (a graph of hundreds of nodes has a thousand inputs, and React Flow reports
+ * nodes' measured sizes through the store many times a second during a run).
+ */
+function feedIndexFor(store: EditorStore, state: EditorState): FeedIndex {
+  const cached = feedIndexes.get(store);
+  if (cached && cached.nodes === state.nodes && cached.edges === state.edges) return cached.index;
+  const index = feedingNodeNames(state.nodes, state.edges, cached?.index);
+  feedIndexes.set(store, { nodes: state.nodes, edges: state.edges, index });
+  return index;
 }
 
-function FeedChips({ feeds }: { feeds: string[] }) {
+/** "← Text (product-details)": which nodes feed this input. */
+function useFeeds(nodeId: string, portId: string): readonly string[] {
+  const store = useEditorStoreApi();
+  return useEditor((state) => feedIndexFor(store, state).get(nodeId)?.get(portId) ?? NO_FEEDS);
+}
+
+function FeedChips({ feeds }: { feeds: readonly string[] }) {
   return (
     <span className="flex min-w-0 flex-wrap justify-end gap-1">
       {feeds.map((name, index) => (

@@ -48,15 +48,29 @@ describe("pastedElements", () => {
 });
 
 describe("feedingNodeNames", () => {
-  it("names the nodes feeding a port by label and id", () => {
+  it("names the nodes feeding each port by label and id", () => {
     const graph = sampleWorkflowGraph();
-    const nodes = toEditorNodes(graph);
-    const edges = toEditorEdges(graph);
-    expect(feedingNodeNames(nodes, edges, "product-description", "user_message")).toEqual(["Text (product-details)"]);
-    expect(feedingNodeNames(nodes, edges, "social-media-post", "images")).toEqual([
+    const feeds = feedingNodeNames(toEditorNodes(graph), toEditorEdges(graph));
+    expect(feeds.get("product-description")?.get("user_message")).toEqual(["Text (product-details)"]);
+    expect(feeds.get("social-media-post")?.get("images")).toEqual([
       "Crop Image (crop-product)",
       "Extract Frame (video-frame)",
     ]);
-    expect(feedingNodeNames(nodes, edges, "crop-product", "x_percent")).toEqual([]);
+    expect(feeds.get("crop-product")?.get("x_percent")).toBeUndefined();
+  });
+
+  it("keeps a port's names as they were when they did not change", () => {
+    const graph = sampleWorkflowGraph();
+    const nodes = toEditorNodes(graph);
+    const edges = toEditorEdges(graph);
+    const before = feedingNodeNames(nodes, edges);
+    // A node measured or moved: the names stay, and so do the arrays holding them.
+    const moved = nodes.map((node) => ({ ...node, measured: { width: 288, height: 200 } }));
+    const after = feedingNodeNames(moved, edges, before);
+    expect(after.get("social-media-post")?.get("images")).toBe(before.get("social-media-post")?.get("images"));
+    // An edge removed: that port's names change, the others' stay.
+    const fewer = feedingNodeNames(nodes, edges.filter((edge) => edge.source !== "video-frame"), before);
+    expect(fewer.get("social-media-post")?.get("images")).toEqual(["Crop Image (crop-product)"]);
+    expect(fewer.get("product-description")?.get("user_message")).toBe(before.get("product-description")?.get("user_message"));
   });
 });

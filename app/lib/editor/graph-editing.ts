@@ -91,17 +91,35 @@ export function nodeDisplayName(node: { id: string; type?: string }): string {
   return `${label ?? "Node"} (${node.id})`;
 }
 
-/** The nodes feeding one input port, named for the "← Text (product-details)" chips. */
+/** The names of the nodes feeding each input port, by target node id, then port id. */
+export type FeedIndex = ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+
+/**
+ * Every input port's feeding nodes, named for the "← Text (product-details)" chips, in one pass
+ * over the edges. A port whose names are the same as in `previous` keeps the same array, so a
+ * chip reading it sees nothing new when other parts of the graph change.
+ */
 export function feedingNodeNames(
   nodes: readonly EditorNode[],
   edges: readonly EditorEdge[],
-  nodeId: string,
-  portId: string,
-): string[] {
-  return edges
-    .filter((edge) => edge.target === nodeId && edge.targetHandle === portId)
-    .map((edge) => {
-      const source = nodes.find((node) => node.id === edge.source);
-      return source ? nodeDisplayName(source) : edge.source;
-    });
+  previous?: FeedIndex,
+): FeedIndex {
+  const names = new Map(nodes.map((node) => [node.id, nodeDisplayName(node)]));
+  const index = new Map<string, Map<string, string[]>>();
+  for (const edge of edges) {
+    const ports = index.get(edge.target) ?? new Map<string, string[]>();
+    index.set(edge.target, ports);
+    const feeds = ports.get(edge.targetHandle) ?? [];
+    ports.set(edge.targetHandle, feeds);
+    feeds.push(names.get(edge.source) ?? edge.source);
+  }
+  for (const [nodeId, ports] of index) {
+    for (const [portId, feeds] of ports) {
+      const before = previous?.get(nodeId)?.get(portId);
+      if (before && before.length === feeds.length && before.every((name, at) => name === feeds[at])) {
+        ports.set(portId, before as string[]);
+      }
+    }
+  }
+  return index;
 }
