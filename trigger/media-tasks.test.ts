@@ -10,17 +10,19 @@ import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 import { createTestUser } from "~test/users";
 
-// The crop-image and extract-frame tasks' own run functions in the SDK's mock task context:
+// The crop-image, extract-frame and resize-image tasks' own run functions in the SDK's mock task context:
 // real ffmpeg on small generated media, files stored and recorded as the run owner's assets.
 
 let fixtures: MediaFixtures;
 let cropImage: TaskRunFunction;
 let extractFrame: TaskRunFunction;
+let resizeImage: TaskRunFunction;
 
 beforeAll(async () => {
   fixtures = await createMediaFixtures();
   cropImage = await loadTaskRunFunction("crop-image", () => import("./crop-image"));
   extractFrame = await loadTaskRunFunction("extract-frame", () => import("./extract-frame"));
+  resizeImage = await loadTaskRunFunction("resize-image", () => import("./resize-image"));
 });
 
 afterAll(async () => {
@@ -120,6 +122,35 @@ describe("extract-frame task", () => {
     const { kind, assetId, url, mime, sha256 } = media;
     const older = nodeTaskPayloadSchema("extract-frame").parse({ ...payload, inputs: { video_url: { kind, assetId, url, mime, sha256 } } });
     expect(older.inputs.video_url).toEqual({ kind, assetId, url, mime, sha256 });
+  });
+});
+
+describe("resize-image task", () => {
+  it("resizes the owner's image to the box asked for and stores it as the owner's asset in the format asked for", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.png, "image");
+
+    const outputs = await run(resizeImage, {
+      runId: "run-1",
+      ownerId,
+      nodeId: "resize",
+      params: { width: 100, height: 100, fit: "cover", format: "jpeg" },
+      inputs: { image_url: media },
+    });
+
+    const { output } = outputs as { output: MediaValue };
+    expect(output).toMatchObject({ kind: "image", mime: "image/jpeg", width: 100, height: 100 });
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
+    expect(asset).toMatchObject({ ownerId, width: 100, height: 100, mime: "image/jpeg", sha256: output.sha256 });
+  });
+
+  it("fails with the node's message, and without retries, when both sides are empty", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.png, "image");
+    const payload = { runId: "run-1", ownerId, nodeId: "resize", params: { width: "", height: "" }, inputs: { image_url: media } };
+
+    const error = await run(resizeImage, payload).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NodeError);
+    expect(error).toMatchObject({ message: expect.stringMatching(/^Give a width, a height or both/) });
+    expect(retryOnlyWhatMightSucceed({ error })).toEqual({ skipRetrying: true });
   });
 });
 

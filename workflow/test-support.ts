@@ -65,6 +65,7 @@ export function defaultOutputs(request: RunNodeRequest): NodeOutputs {
       return { output: `${request.nodeId} answered` };
     case "crop-image":
     case "extract-frame":
+    case "resize-image":
       return { output: media(`output-${request.nodeId}`) };
   }
 }

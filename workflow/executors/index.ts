@@ -1,6 +1,7 @@
 import type { ExecutorMap } from "../execution";
 import { cropImage } from "./crop-image";
 import { extractFrame } from "./extract-frame";
+import { resizeImage } from "./resize-image";
 import { runLlm } from "./run-llm";
 import { text } from "./text";
 import { uploadImage } from "./upload-image";
@@ -14,4 +15,5 @@ export const executors = {
   "run-llm": runLlm,
   "crop-image": cropImage,
   "extract-frame": extractFrame,
+  "resize-image": resizeImage,
 } satisfies ExecutorMap;

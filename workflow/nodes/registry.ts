@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cropImageNode } from "./crop-image";
 import { extractFrameNode } from "./extract-frame";
+import { resizeImageNode } from "./resize-image";
 import { runLlmNode } from "./run-llm";
 import { textNode } from "./text";
 import type { NodeDefinition, PortType } from "./types";
@@ -18,6 +19,7 @@ export const NODE_DEFINITIONS = {
   [runLlmNode.type]: runLlmNode,
   [cropImageNode.type]: cropImageNode,
   [extractFrameNode.type]: extractFrameNode,
+  [resizeImageNode.type]: resizeImageNode,
 } as const satisfies Record<string, NodeDefinition>;
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;

@@ -4,6 +4,7 @@ import type { EditorNode } from "~/lib/editor/graph-conversion";
 import type { NodeType } from "~workflow/nodes/registry";
 import { CropImageNode } from "./crop-image-node";
 import { ExtractFrameNode } from "./extract-frame-node";
+import { ResizeImageNode } from "./resize-image-node";
 import { RunLlmNode } from "./run-llm-node";
 import { TextNode } from "./text-node";
 import { UploadImageNode } from "./upload-image-node";
@@ -17,4 +18,5 @@ export const nodeTypes = {
   "run-llm": RunLlmNode,
   "crop-image": CropImageNode,
   "extract-frame": ExtractFrameNode,
+  "resize-image": ResizeImageNode,
 } satisfies { [K in NodeType]: ComponentType<NodeProps<EditorNode>> };
