@@ -11,6 +11,7 @@ import type { TaskNodeType } from "~workflow/nodes/registry";
 import type { NodeTaskPayload } from "./node-task";
 import { nodeTasksTag, runTag } from "./names";
 import type { runLlm } from "./run-llm";
+import type { trimVideo } from "./trim-video";
 
 /** The task of every node type placed in a task (its id is the type): one missing is a compile error. */
 type NodeTasks = EveryTaskNodeType<{
@@ -18,6 +19,7 @@ type NodeTasks = EveryTaskNodeType<{
   "extract-frame": typeof extractFrame;
   "run-llm": typeof runLlm;
   "resize-image": typeof resizeImage;
+  "trim-video": typeof trimVideo;
 }>;
 type EveryTaskNodeType<T extends Record<TaskNodeType, unknown>> = T;
 type NodeTask = NodeTasks[TaskNodeType];

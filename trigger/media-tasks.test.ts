@@ -10,19 +10,21 @@ import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 import { createTestUser } from "~test/users";
 
-// The crop-image, extract-frame and resize-image tasks' own run functions in the SDK's mock task context:
+// The crop-image, extract-frame, resize-image and trim-video tasks' own run functions in the SDK's mock task context:
 // real ffmpeg on small generated media, files stored and recorded as the run owner's assets.
 
 let fixtures: MediaFixtures;
 let cropImage: TaskRunFunction;
 let extractFrame: TaskRunFunction;
 let resizeImage: TaskRunFunction;
+let trimVideo: TaskRunFunction;
 
 beforeAll(async () => {
   fixtures = await createMediaFixtures();
   cropImage = await loadTaskRunFunction("crop-image", () => import("./crop-image"));
   extractFrame = await loadTaskRunFunction("extract-frame", () => import("./extract-frame"));
   resizeImage = await loadTaskRunFunction("resize-image", () => import("./resize-image"));
+  trimVideo = await loadTaskRunFunction("trim-video", () => import("./trim-video"));
 });
 
 afterAll(async () => {
@@ -150,6 +152,36 @@ describe("resize-image task", () => {
     const error = await run(resizeImage, payload).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NodeError);
     expect(error).toMatchObject({ message: expect.stringMatching(/^Give a width, a height or both/) });
+    expect(retryOnlyWhatMightSucceed({ error })).toEqual({ skipRetrying: true });
+  });
+});
+
+describe("trim-video task", () => {
+  it("cuts the owner's video and stores the part kept as the owner's asset, with its duration", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.mp4, "video");
+
+    const outputs = await run(trimVideo, {
+      runId: "run-1",
+      ownerId,
+      nodeId: "trim",
+      params: { start: "25%", end: 1.5 },
+      inputs: { video_url: media },
+    });
+
+    const { output } = outputs as { output: MediaValue };
+    expect(output).toMatchObject({ kind: "video", mime: "video/mp4", width: 160, height: 120, frameRate: 25 });
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
+    expect(asset).toMatchObject({ ownerId, width: 160, height: 120, mime: "video/mp4", sha256: output.sha256 });
+    expect(Math.abs((asset.durationSeconds ?? 0) - 1)).toBeLessThanOrEqual(0.1);
+  });
+
+  it("fails with the node's message, and without retries, when the end is not after the start", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.mp4, "video");
+    const payload = { runId: "run-1", ownerId, nodeId: "trim", params: { start: 1, end: "25%" }, inputs: { video_url: media } };
+
+    const error = await run(trimVideo, payload).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NodeError);
+    expect(error).toMatchObject({ message: "End (0.5 s) must come after start (1.0 s)." });
     expect(retryOnlyWhatMightSucceed({ error })).toEqual({ skipRetrying: true });
   });
 });

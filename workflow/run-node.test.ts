@@ -24,6 +24,7 @@ function recordingExecutors(contexts: ExecutionContext<never>[]): ExecutorMap {
     "crop-image": executor,
     "extract-frame": executor,
     "resize-image": executor,
+    "trim-video": executor,
   };
 }
 

@@ -67,6 +67,8 @@ export function defaultOutputs(request: RunNodeRequest): NodeOutputs {
     case "extract-frame":
     case "resize-image":
       return { output: media(`output-${request.nodeId}`) };
+    case "trim-video":
+      return { output: media(`output-${request.nodeId}`, "video") };
   }
 }
 

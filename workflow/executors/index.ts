@@ -4,6 +4,7 @@ import { extractFrame } from "./extract-frame";
 import { resizeImage } from "./resize-image";
 import { runLlm } from "./run-llm";
 import { text } from "./text";
+import { trimVideo } from "./trim-video";
 import { uploadImage } from "./upload-image";
 import { uploadVideo } from "./upload-video";
 
@@ -16,4 +17,5 @@ export const executors = {
   "crop-image": cropImage,
   "extract-frame": extractFrame,
   "resize-image": resizeImage,
+  "trim-video": trimVideo,
 } satisfies ExecutorMap;

@@ -4,6 +4,7 @@ import { extractFrameNode } from "./extract-frame";
 import { resizeImageNode } from "./resize-image";
 import { runLlmNode } from "./run-llm";
 import { textNode } from "./text";
+import { trimVideoNode } from "./trim-video";
 import type { NodeDefinition, PortType } from "./types";
 import { uploadImageNode } from "./upload-image";
 import { uploadVideoNode } from "./upload-video";
@@ -20,6 +21,7 @@ export const NODE_DEFINITIONS = {
   [cropImageNode.type]: cropImageNode,
   [extractFrameNode.type]: extractFrameNode,
   [resizeImageNode.type]: resizeImageNode,
+  [trimVideoNode.type]: trimVideoNode,
 } as const satisfies Record<string, NodeDefinition>;
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;

@@ -7,6 +7,7 @@ import { ExtractFrameNode } from "./extract-frame-node";
 import { ResizeImageNode } from "./resize-image-node";
 import { RunLlmNode } from "./run-llm-node";
 import { TextNode } from "./text-node";
+import { TrimVideoNode } from "./trim-video-node";
 import { UploadImageNode } from "./upload-image-node";
 import { UploadVideoNode } from "./upload-video-node";
 
@@ -19,4 +20,5 @@ export const nodeTypes = {
   "crop-image": CropImageNode,
   "extract-frame": ExtractFrameNode,
   "resize-image": ResizeImageNode,
+  "trim-video": TrimVideoNode,
 } satisfies { [K in NodeType]: ComponentType<NodeProps<EditorNode>> };
