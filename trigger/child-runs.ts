@@ -4,6 +4,7 @@ import { nodeFingerprint } from "~workflow/fingerprint";
 import type { RunNodeRequest } from "~workflow/host";
 import { NodeOutputsSchema, type NodeOutputs } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
+import type { concatVideos } from "./concat-videos";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
 import type { resizeImage } from "./resize-image";
@@ -20,6 +21,7 @@ type NodeTasks = EveryTaskNodeType<{
   "run-llm": typeof runLlm;
   "resize-image": typeof resizeImage;
   "trim-video": typeof trimVideo;
+  "concat-videos": typeof concatVideos;
 }>;
 type EveryTaskNodeType<T extends Record<TaskNodeType, unknown>> = T;
 type NodeTask = NodeTasks[TaskNodeType];

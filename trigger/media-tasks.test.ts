@@ -10,7 +10,7 @@ import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 import { createTestUser } from "~test/users";
 
-// The crop-image, extract-frame, resize-image and trim-video tasks' own run functions in the SDK's mock task context:
+// The node tasks' (crop, frame, resize, trim, concat) own run functions in the SDK's mock task context:
 // real ffmpeg on small generated media, files stored and recorded as the run owner's assets.
 
 let fixtures: MediaFixtures;
@@ -18,6 +18,7 @@ let cropImage: TaskRunFunction;
 let extractFrame: TaskRunFunction;
 let resizeImage: TaskRunFunction;
 let trimVideo: TaskRunFunction;
+let concatVideos: TaskRunFunction;
 
 beforeAll(async () => {
   fixtures = await createMediaFixtures();
@@ -25,6 +26,7 @@ beforeAll(async () => {
   extractFrame = await loadTaskRunFunction("extract-frame", () => import("./extract-frame"));
   resizeImage = await loadTaskRunFunction("resize-image", () => import("./resize-image"));
   trimVideo = await loadTaskRunFunction("trim-video", () => import("./trim-video"));
+  concatVideos = await loadTaskRunFunction("concat-videos", () => import("./concat-videos"));
 });
 
 afterAll(async () => {
@@ -183,6 +185,26 @@ describe("trim-video task", () => {
     expect(error).toBeInstanceOf(NodeError);
     expect(error).toMatchObject({ message: "End (0.5 s) must come after start (1.0 s)." });
     expect(retryOnlyWhatMightSucceed({ error })).toEqual({ skipRetrying: true });
+  });
+});
+
+describe("concat-videos task", () => {
+  it("joins the owner's videos in the order given and stores the result as the owner's asset", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.mp4, "video");
+
+    const outputs = await run(concatVideos, {
+      runId: "run-1",
+      ownerId,
+      nodeId: "join",
+      params: {},
+      inputs: { videos: [media, media] },
+    });
+
+    const { output } = outputs as { output: MediaValue };
+    expect(output).toMatchObject({ kind: "video", mime: "video/mp4", width: 160, height: 120, frameRate: 25 });
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
+    expect(asset).toMatchObject({ ownerId, width: 160, height: 120, mime: "video/mp4", sha256: output.sha256 });
+    expect(Math.abs((asset.durationSeconds ?? 0) - 4)).toBeLessThanOrEqual(0.15);
   });
 });
 

@@ -25,6 +25,7 @@ function recordingExecutors(contexts: ExecutionContext<never>[]): ExecutorMap {
     "extract-frame": executor,
     "resize-image": executor,
     "trim-video": executor,
+    "concat-videos": executor,
   };
 }
 

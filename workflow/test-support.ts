@@ -68,6 +68,7 @@ export function defaultOutputs(request: RunNodeRequest): NodeOutputs {
     case "resize-image":
       return { output: media(`output-${request.nodeId}`) };
     case "trim-video":
+    case "concat-videos":
       return { output: media(`output-${request.nodeId}`, "video") };
   }
 }

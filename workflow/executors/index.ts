@@ -1,4 +1,5 @@
 import type { ExecutorMap } from "../execution";
+import { concatVideos } from "./concat-videos";
 import { cropImage } from "./crop-image";
 import { extractFrame } from "./extract-frame";
 import { resizeImage } from "./resize-image";
@@ -18,4 +19,5 @@ export const executors = {
   "extract-frame": extractFrame,
   "resize-image": resizeImage,
   "trim-video": trimVideo,
+  "concat-videos": concatVideos,
 } satisfies ExecutorMap;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { concatVideosNode } from "./concat-videos";
 import { cropImageNode } from "./crop-image";
 import { extractFrameNode } from "./extract-frame";
 import { resizeImageNode } from "./resize-image";
@@ -22,6 +23,7 @@ export const NODE_DEFINITIONS = {
   [extractFrameNode.type]: extractFrameNode,
   [resizeImageNode.type]: resizeImageNode,
   [trimVideoNode.type]: trimVideoNode,
+  [concatVideosNode.type]: concatVideosNode,
 } as const satisfies Record<string, NodeDefinition>;
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;

@@ -2,6 +2,7 @@ import type { NodeProps } from "@xyflow/react";
 import type { ComponentType } from "react";
 import type { EditorNode } from "~/lib/editor/graph-conversion";
 import type { NodeType } from "~workflow/nodes/registry";
+import { ConcatVideosNode } from "./concat-videos-node";
 import { CropImageNode } from "./crop-image-node";
 import { ExtractFrameNode } from "./extract-frame-node";
 import { ResizeImageNode } from "./resize-image-node";
@@ -21,4 +22,5 @@ export const nodeTypes = {
   "extract-frame": ExtractFrameNode,
   "resize-image": ResizeImageNode,
   "trim-video": TrimVideoNode,
+  "concat-videos": ConcatVideosNode,
 } satisfies { [K in NodeType]: ComponentType<NodeProps<EditorNode>> };
