@@ -455,3 +455,27 @@ function noisePng(width: number, height: number): Buffer {
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }
+
+test("Concat Videos lists its clips in order; moving one reorders the saved edges, kept after a reload", async ({ page }) => {
+  const workflowId = await createWorkflow(page, "Clips in order");
+  const area = await canvas(page).boundingBox();
+  if (!area) throw new Error("canvas is not visible");
+  const at = (x: number, y: number) => ({ x: area.x + x, y: area.y + y });
+  await addByDrag(page, "Upload Video", "upload-video-1", at(20, 20));
+  await addByDrag(page, "Upload Video", "upload-video-2", at(20, 380));
+  await addByDrag(page, "Concat Videos", "concat-videos-1", at(420, 200));
+  await connect(page, ["upload-video-1", "video"], ["concat-videos-1", "videos"]);
+  await connect(page, ["upload-video-2", "video"], ["concat-videos-1", "videos"]);
+
+  const order = node(page, "concat-videos-1").getByRole("list", { name: "Videos in order" });
+  await expect(order.getByRole("listitem")).toHaveText([/upload-video-1/, /upload-video-2/]);
+  await order.getByRole("button", { name: "Move Upload Video (upload-video-2) earlier" }).click();
+  await expect(order.getByRole("listitem")).toHaveText([/upload-video-2/, /upload-video-1/]);
+  await expect(saved(page)).toBeVisible();
+  const sources = async () =>
+    (await savedGraph(page, workflowId)).edges.map((edge) => (edge as { source?: string }).source);
+  await expect.poll(sources).toEqual(["upload-video-2", "upload-video-1"]);
+
+  await page.reload();
+  await expect(order.getByRole("listitem")).toHaveText([/upload-video-2/, /upload-video-1/]);
+});
