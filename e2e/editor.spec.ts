@@ -321,9 +321,11 @@ test("import: a broken file is refused with its problems listed; a valid file dr
 test("sidebar search, collapse, node menu, copy/paste and duplicate", async ({ page }) => {
   await createWorkflow(page, "Palette");
   const sidebar = page.getByRole("complementary", { name: "Nodes" });
-  await expect(sidebar.getByRole("button")).toHaveCount(7);
+  // Nine node types and the collapse button.
+  await expect(sidebar.getByRole("button")).toHaveCount(10);
+  // Descriptions count too: Concat Videos speaks of frame rates.
   await sidebar.getByLabel("Search nodes").fill("frame");
-  await expect(sidebar.getByRole("list", { name: "Node types" }).getByRole("listitem")).toHaveText(["Extract Frame"]);
+  await expect(sidebar.getByRole("list", { name: "Node types" }).getByRole("listitem")).toHaveText(["Extract Frame", "Concat Videos"]);
   await sidebar.getByLabel("Search nodes").fill("");
 
   await sidebarButton(page, "Crop Image").click();
@@ -455,3 +457,27 @@ function noisePng(width: number, height: number): Buffer {
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }
+
+test("Concat Videos lists its clips in order; moving one reorders the saved edges, kept after a reload", async ({ page }) => {
+  const workflowId = await createWorkflow(page, "Clips in order");
+  const area = await canvas(page).boundingBox();
+  if (!area) throw new Error("canvas is not visible");
+  const at = (x: number, y: number) => ({ x: area.x + x, y: area.y + y });
+  await addByDrag(page, "Upload Video", "upload-video-1", at(20, 20));
+  await addByDrag(page, "Upload Video", "upload-video-2", at(20, 380));
+  await addByDrag(page, "Concat Videos", "concat-videos-1", at(420, 200));
+  await connect(page, ["upload-video-1", "video"], ["concat-videos-1", "videos"]);
+  await connect(page, ["upload-video-2", "video"], ["concat-videos-1", "videos"]);
+
+  const order = node(page, "concat-videos-1").getByRole("list", { name: "Videos in order" });
+  await expect(order.getByRole("listitem")).toHaveText([/upload-video-1/, /upload-video-2/]);
+  await order.getByRole("button", { name: "Move Upload Video (upload-video-2) earlier" }).click();
+  await expect(order.getByRole("listitem")).toHaveText([/upload-video-2/, /upload-video-1/]);
+  await expect(saved(page)).toBeVisible();
+  const sources = async () =>
+    (await savedGraph(page, workflowId)).edges.map((edge) => (edge as { source?: string }).source);
+  await expect.poll(sources).toEqual(["upload-video-2", "upload-video-1"]);
+
+  await page.reload();
+  await expect(order.getByRole("listitem")).toHaveText([/upload-video-2/, /upload-video-1/]);
+});

@@ -111,7 +111,8 @@ test.beforeEach(async () => {
 test("Run workflow: nodes light up in dataflow order, the LLM text streams in, all turn green, and the run is in the history", async ({
   page,
 }) => {
-  await programGemini({ tokenDelayMs: 100 });
+  // Slow enough that a busy machine still sees each node running before it ends.
+  await programGemini({ tokenDelayMs: 200 });
   await openSample(page);
   await expect(page.getByRole("button", { name: "Run selected (0)" })).toBeDisabled();
   // While the graph is edited, every edge (the sample has nine) flows.

@@ -103,8 +103,10 @@ export async function createTestMediaStore(): Promise<TestMediaStore> {
     async saveFile({ path, mime, kind, width, height }) {
       const copy = join(dir, `${randomUUID()}${extname(path)}`);
       await copyFile(path, copy);
-      // What the executor said about its file, kept like the app's store keeps it, so tests can check it.
-      const value = await register(copy, mime, kind, { width, height });
+      // What the executor said about its image, kept like the app's store keeps it, so tests can
+      // check it; a video is probed, as the app's store probes it.
+      const facts = kind === "video" ? await probedFacts(copy, kind) : { width, height };
+      const value = await register(copy, mime, kind, facts);
       saved.push(value);
       return value;
     },

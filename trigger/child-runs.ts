@@ -4,15 +4,25 @@ import { nodeFingerprint } from "~workflow/fingerprint";
 import type { RunNodeRequest } from "~workflow/host";
 import { NodeOutputsSchema, type NodeOutputs } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
+import type { concatVideos } from "./concat-videos";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
+import type { resizeImage } from "./resize-image";
 import type { TaskNodeType } from "~workflow/nodes/registry";
 import type { NodeTaskPayload } from "./node-task";
 import { nodeTasksTag, runTag } from "./names";
 import type { runLlm } from "./run-llm";
+import type { trimVideo } from "./trim-video";
 
 /** The task of every node type placed in a task (its id is the type): one missing is a compile error. */
-type NodeTasks = EveryTaskNodeType<{ "crop-image": typeof cropImage; "extract-frame": typeof extractFrame; "run-llm": typeof runLlm }>;
+type NodeTasks = EveryTaskNodeType<{
+  "crop-image": typeof cropImage;
+  "extract-frame": typeof extractFrame;
+  "run-llm": typeof runLlm;
+  "resize-image": typeof resizeImage;
+  "trim-video": typeof trimVideo;
+  "concat-videos": typeof concatVideos;
+}>;
 type EveryTaskNodeType<T extends Record<TaskNodeType, unknown>> = T;
 type NodeTask = NodeTasks[TaskNodeType];
 

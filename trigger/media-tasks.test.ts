@@ -10,17 +10,23 @@ import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 import { createTestUser } from "~test/users";
 
-// The crop-image and extract-frame tasks' own run functions in the SDK's mock task context:
+// The node tasks' (crop, frame, resize, trim, concat) own run functions in the SDK's mock task context:
 // real ffmpeg on small generated media, files stored and recorded as the run owner's assets.
 
 let fixtures: MediaFixtures;
 let cropImage: TaskRunFunction;
 let extractFrame: TaskRunFunction;
+let resizeImage: TaskRunFunction;
+let trimVideo: TaskRunFunction;
+let concatVideos: TaskRunFunction;
 
 beforeAll(async () => {
   fixtures = await createMediaFixtures();
   cropImage = await loadTaskRunFunction("crop-image", () => import("./crop-image"));
   extractFrame = await loadTaskRunFunction("extract-frame", () => import("./extract-frame"));
+  resizeImage = await loadTaskRunFunction("resize-image", () => import("./resize-image"));
+  trimVideo = await loadTaskRunFunction("trim-video", () => import("./trim-video"));
+  concatVideos = await loadTaskRunFunction("concat-videos", () => import("./concat-videos"));
 });
 
 afterAll(async () => {
@@ -120,6 +126,85 @@ describe("extract-frame task", () => {
     const { kind, assetId, url, mime, sha256 } = media;
     const older = nodeTaskPayloadSchema("extract-frame").parse({ ...payload, inputs: { video_url: { kind, assetId, url, mime, sha256 } } });
     expect(older.inputs.video_url).toEqual({ kind, assetId, url, mime, sha256 });
+  });
+});
+
+describe("resize-image task", () => {
+  it("resizes the owner's image to the box asked for and stores it as the owner's asset in the format asked for", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.png, "image");
+
+    const outputs = await run(resizeImage, {
+      runId: "run-1",
+      ownerId,
+      nodeId: "resize",
+      params: { width: 100, height: 100, fit: "cover", format: "jpeg" },
+      inputs: { image_url: media },
+    });
+
+    const { output } = outputs as { output: MediaValue };
+    expect(output).toMatchObject({ kind: "image", mime: "image/jpeg", width: 100, height: 100 });
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
+    expect(asset).toMatchObject({ ownerId, width: 100, height: 100, mime: "image/jpeg", sha256: output.sha256 });
+  });
+
+  it("fails with the node's message, and without retries, when both sides are empty", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.png, "image");
+    const payload = { runId: "run-1", ownerId, nodeId: "resize", params: { width: "", height: "" }, inputs: { image_url: media } };
+
+    const error = await run(resizeImage, payload).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NodeError);
+    expect(error).toMatchObject({ message: expect.stringMatching(/^Give a width, a height or both/) });
+    expect(retryOnlyWhatMightSucceed({ error })).toEqual({ skipRetrying: true });
+  });
+});
+
+describe("trim-video task", () => {
+  it("cuts the owner's video and stores the part kept as the owner's asset, with its duration", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.mp4, "video");
+
+    const outputs = await run(trimVideo, {
+      runId: "run-1",
+      ownerId,
+      nodeId: "trim",
+      params: { start: "25%", end: 1.5 },
+      inputs: { video_url: media },
+    });
+
+    const { output } = outputs as { output: MediaValue };
+    expect(output).toMatchObject({ kind: "video", mime: "video/mp4", width: 160, height: 120, frameRate: 25 });
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
+    expect(asset).toMatchObject({ ownerId, width: 160, height: 120, mime: "video/mp4", sha256: output.sha256 });
+    expect(Math.abs((asset.durationSeconds ?? 0) - 1)).toBeLessThanOrEqual(0.1);
+  });
+
+  it("fails with the node's message, and without retries, when the end is not after the start", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.mp4, "video");
+    const payload = { runId: "run-1", ownerId, nodeId: "trim", params: { start: 1, end: "25%" }, inputs: { video_url: media } };
+
+    const error = await run(trimVideo, payload).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NodeError);
+    expect(error).toMatchObject({ message: "End (0.5 s) must come after start (1.0 s)." });
+    expect(retryOnlyWhatMightSucceed({ error })).toEqual({ skipRetrying: true });
+  });
+});
+
+describe("concat-videos task", () => {
+  it("joins the owner's videos in the order given and stores the result as the owner's asset", async () => {
+    const { ownerId, media } = await ownerWithUpload(fixtures.mp4, "video");
+
+    const outputs = await run(concatVideos, {
+      runId: "run-1",
+      ownerId,
+      nodeId: "join",
+      params: {},
+      inputs: { videos: [media, media] },
+    });
+
+    const { output } = outputs as { output: MediaValue };
+    expect(output).toMatchObject({ kind: "video", mime: "video/mp4", width: 160, height: 120, frameRate: 25 });
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: output.assetId } });
+    expect(asset).toMatchObject({ ownerId, width: 160, height: 120, mime: "video/mp4", sha256: output.sha256 });
+    expect(Math.abs((asset.durationSeconds ?? 0) - 4)).toBeLessThanOrEqual(0.15);
   });
 });
 

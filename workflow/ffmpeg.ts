@@ -226,6 +226,18 @@ export async function probe(path: string, signal?: AbortSignal): Promise<MediaPr
   };
 }
 
+/** Whether the file has a sound track (ffprobe lists an audio stream). */
+export async function hasAudio(path: string, signal?: AbortSignal): Promise<boolean> {
+  const result = await runProcess(
+    ffmpegPaths().ffprobe,
+    ["-v", "error", "-select_streams", "a", "-show_entries", "stream=index", "-of", "csv=p=0", path],
+    signal,
+    { captureStdout: true },
+  );
+  if (result.code !== 0) throw new NodeError(`Could not read the file as a video: ${firstErrorLine(result.stderr) ?? "ffprobe failed"}`);
+  return result.stdout.trim().length > 0;
+}
+
 function positiveNumber(text: string | undefined): number | null {
   const value = Number(text);
   return text !== undefined && Number.isFinite(value) && value > 0 ? value : null;

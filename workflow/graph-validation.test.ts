@@ -134,12 +134,12 @@ describe("validateGraph", () => {
 
   describe("unknown_node_type", () => {
     it("names the node and the known types", () => {
-      expect(problemsOf({ nodes: [node("n1", "resize-image")], edges: [] })).toEqual([
+      expect(problemsOf({ nodes: [node("n1", "blur-image")], edges: [] })).toEqual([
         {
           code: "unknown_node_type",
           nodeId: "n1",
           message:
-            'Node "n1" has the unknown type "resize-image"; known types are text, upload-image, upload-video, run-llm, crop-image, extract-frame.',
+            'Node "n1" has the unknown type "blur-image"; known types are text, upload-image, upload-video, run-llm, crop-image, extract-frame, resize-image, trim-video, concat-videos.',
         },
       ]);
     });

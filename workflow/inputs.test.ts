@@ -143,3 +143,18 @@ describe("prepareNodeInputs", () => {
     });
   });
 });
+
+describe("Resize Image's sides", () => {
+  it("passes an empty side on as empty, and a side from text as a number", () => {
+    const resize = node("resize", "resize-image", { width: "", height: "", fit: "cover", format: "png" });
+    const text = node("size", "text", { text: "300" });
+    const graph = graphOf([text, resize], [edge("size", "text", "resize", "height")]);
+    const inputs = resolveInputs(resize, graph, { size: { text: "300" } });
+    expect(prepareNodeInputs(resize, { ...inputs, image_url: media("photo") }).params).toEqual({
+      width: "",
+      height: 300,
+      fit: "cover",
+      format: "png",
+    });
+  });
+});

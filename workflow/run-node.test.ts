@@ -23,6 +23,9 @@ function recordingExecutors(contexts: ExecutionContext<never>[]): ExecutorMap {
     "run-llm": executor,
     "crop-image": executor,
     "extract-frame": executor,
+    "resize-image": executor,
+    "trim-video": executor,
+    "concat-videos": executor,
   };
 }
 

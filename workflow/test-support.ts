@@ -65,7 +65,11 @@ export function defaultOutputs(request: RunNodeRequest): NodeOutputs {
       return { output: `${request.nodeId} answered` };
     case "crop-image":
     case "extract-frame":
+    case "resize-image":
       return { output: media(`output-${request.nodeId}`) };
+    case "trim-video":
+    case "concat-videos":
+      return { output: media(`output-${request.nodeId}`, "video") };
   }
 }
 

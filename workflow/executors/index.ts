@@ -1,8 +1,11 @@
 import type { ExecutorMap } from "../execution";
+import { concatVideos } from "./concat-videos";
 import { cropImage } from "./crop-image";
 import { extractFrame } from "./extract-frame";
+import { resizeImage } from "./resize-image";
 import { runLlm } from "./run-llm";
 import { text } from "./text";
+import { trimVideo } from "./trim-video";
 import { uploadImage } from "./upload-image";
 import { uploadVideo } from "./upload-video";
 
@@ -14,4 +17,7 @@ export const executors = {
   "run-llm": runLlm,
   "crop-image": cropImage,
   "extract-frame": extractFrame,
+  "resize-image": resizeImage,
+  "trim-video": trimVideo,
+  "concat-videos": concatVideos,
 } satisfies ExecutorMap;

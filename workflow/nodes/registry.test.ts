@@ -16,8 +16,18 @@ import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "./upload-image";
 import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "./upload-video";
 
 describe("node registry", () => {
-  it("offers exactly the six node types, in sidebar order", () => {
-    expect(NODE_TYPES).toEqual(["text", "upload-image", "upload-video", "run-llm", "crop-image", "extract-frame"]);
+  it("offers exactly the nine node types, in sidebar order", () => {
+    expect(NODE_TYPES).toEqual([
+      "text",
+      "upload-image",
+      "upload-video",
+      "run-llm",
+      "crop-image",
+      "extract-frame",
+      "resize-image",
+      "trim-video",
+      "concat-videos",
+    ]);
     expect(NodeTypeSchema.safeParse("crop-image").success).toBe(true);
     expect(NodeTypeSchema.safeParse("crop").success).toBe(false);
   });
@@ -33,7 +43,14 @@ describe("node registry", () => {
       if (definition.role === "source") expect(definition.placement, definition.type).toBe("orchestrator");
       expect(Number.isInteger(definition.executorVersion) && definition.executorVersion >= 1, definition.type).toBe(true);
     }
-    expect(NODE_TYPES.filter((type) => runsAsTask(type))).toEqual(["run-llm", "crop-image", "extract-frame"]);
+    expect(NODE_TYPES.filter((type) => runsAsTask(type))).toEqual([
+      "run-llm",
+      "crop-image",
+      "extract-frame",
+      "resize-image",
+      "trim-video",
+      "concat-videos",
+    ]);
     expect(NODE_TYPES.filter((type) => isSourceNode({ type }))).toEqual(["text", "upload-image", "upload-video"]);
   });
 
@@ -67,6 +84,9 @@ describe("node registry", () => {
     expect(defaultParams("run-llm")).toEqual({ model: "gemini-3.6-flash", system_prompt: "", user_message: "" });
     expect(defaultParams("crop-image")).toEqual({ x_percent: 0, y_percent: 0, width_percent: 100, height_percent: 100 });
     expect(defaultParams("extract-frame")).toEqual({ timestamp: 0 });
+    expect(defaultParams("resize-image")).toEqual({ width: 1024, height: "", fit: "contain", format: "png" });
+    expect(defaultParams("trim-video")).toEqual({ start: 0, end: "100%" });
+    expect(defaultParams("concat-videos")).toEqual({});
   });
 
   it("describes Run LLM's ports as the product specifies", () => {

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { concatVideosNode } from "./concat-videos";
 import { cropImageNode } from "./crop-image";
 import { extractFrameNode } from "./extract-frame";
+import { resizeImageNode } from "./resize-image";
 import { runLlmNode } from "./run-llm";
 import { textNode } from "./text";
+import { trimVideoNode } from "./trim-video";
 import type { NodeDefinition, PortType } from "./types";
 import { uploadImageNode } from "./upload-image";
 import { uploadVideoNode } from "./upload-video";
@@ -18,6 +21,9 @@ export const NODE_DEFINITIONS = {
   [runLlmNode.type]: runLlmNode,
   [cropImageNode.type]: cropImageNode,
   [extractFrameNode.type]: extractFrameNode,
+  [resizeImageNode.type]: resizeImageNode,
+  [trimVideoNode.type]: trimVideoNode,
+  [concatVideosNode.type]: concatVideosNode,
 } as const satisfies Record<string, NodeDefinition>;
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;

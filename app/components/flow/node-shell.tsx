@@ -182,6 +182,9 @@ function FeedChips({ feeds }: { feeds: readonly string[] }) {
 
 function HandleInput({ nodeId, port }: { nodeId: string; port: PortDefinition }) {
   const feeds = useFeeds(nodeId, port.id);
+  const readOnly = useReadOnlyCanvas();
+  // A many-edge port takes its values in the order listed here (Concat Videos joins them so).
+  if (port.multiple && feeds.length > 1 && !readOnly) return <OrderedFeeds nodeId={nodeId} port={port} feeds={feeds} />;
   return (
     <div className="relative flex min-h-7 items-center gap-2 px-3 py-1">
       <PortHandle port={port} kind="target" />
@@ -193,6 +196,54 @@ function HandleInput({ nodeId, port }: { nodeId: string; port: PortDefinition })
       <span className="ml-auto min-w-0">
         <FeedChips feeds={feeds} />
       </span>
+    </div>
+  );
+}
+
+/** A many-edge port's connections, numbered in order, each movable one place up or down. */
+function OrderedFeeds({ nodeId, port, feeds }: { nodeId: string; port: PortDefinition; feeds: readonly string[] }) {
+  const { moveFeed } = useEditorActions();
+  const button =
+    "nodrag rounded px-1 text-[11px] leading-none text-zinc-400 hover:bg-white/10 hover:text-zinc-100 disabled:invisible";
+  return (
+    <div className="relative px-3 py-1">
+      <PortHandle port={port} kind="target" top={15} />
+      <span className="text-[11px] font-medium text-zinc-400">
+        {port.label}
+        {port.required ? <RequiredMark /> : null}
+        <span className="ml-1 text-zinc-600">(in this order)</span>
+      </span>
+      <ol aria-label={`${port.label} in order`} className="mt-1 flex flex-col gap-0.5">
+        {feeds.map((name, index) => (
+          <li
+            key={`${name}-${index}`}
+            className="flex items-center gap-1 rounded-full bg-accent/15 px-2 py-0.5 text-[10px] font-medium text-violet-200"
+          >
+            <span className="text-zinc-500">{index + 1}.</span>
+            <span className="min-w-0 truncate">← {name}</span>
+            <span className="ml-auto flex shrink-0 gap-0.5">
+              <button
+                type="button"
+                className={button}
+                disabled={index === 0}
+                aria-label={`Move ${name} earlier`}
+                onClick={() => moveFeed(nodeId, port.id, index, -1)}
+              >
+                ↑
+              </button>
+              <button
+                type="button"
+                className={button}
+                disabled={index === feeds.length - 1}
+                aria-label={`Move ${name} later`}
+                onClick={() => moveFeed(nodeId, port.id, index, 1)}
+              >
+                ↓
+              </button>
+            </span>
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }

@@ -2,10 +2,13 @@ import type { NodeProps } from "@xyflow/react";
 import type { ComponentType } from "react";
 import type { EditorNode } from "~/lib/editor/graph-conversion";
 import type { NodeType } from "~workflow/nodes/registry";
+import { ConcatVideosNode } from "./concat-videos-node";
 import { CropImageNode } from "./crop-image-node";
 import { ExtractFrameNode } from "./extract-frame-node";
+import { ResizeImageNode } from "./resize-image-node";
 import { RunLlmNode } from "./run-llm-node";
 import { TextNode } from "./text-node";
+import { TrimVideoNode } from "./trim-video-node";
 import { UploadImageNode } from "./upload-image-node";
 import { UploadVideoNode } from "./upload-video-node";
 
@@ -17,4 +20,7 @@ export const nodeTypes = {
   "run-llm": RunLlmNode,
   "crop-image": CropImageNode,
   "extract-frame": ExtractFrameNode,
+  "resize-image": ResizeImageNode,
+  "trim-video": TrimVideoNode,
+  "concat-videos": ConcatVideosNode,
 } satisfies { [K in NodeType]: ComponentType<NodeProps<EditorNode>> };

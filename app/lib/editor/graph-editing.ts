@@ -123,3 +123,24 @@ export function feedingNodeNames(
   }
   return index;
 }
+
+/**
+ * The edges with one of a many-edge port's connections moved `offset` places (-1: one earlier).
+ * The port's values arrive in edge order (a Concat Videos node joins its clips so), so the order
+ * of the edges is what is saved; the other edges keep their places. Null when it cannot move.
+ */
+export function moveFeed(
+  edges: readonly EditorEdge[],
+  nodeId: string,
+  portId: string,
+  index: number,
+  offset: -1 | 1,
+): EditorEdge[] | null {
+  const slots = edges.flatMap((edge, position) => (edge.target === nodeId && edge.targetHandle === portId ? [position] : []));
+  const other = index + offset;
+  if (index < 0 || index >= slots.length || other < 0 || other >= slots.length) return null;
+  const moved = [...edges];
+  moved[slots[index]] = edges[slots[other]];
+  moved[slots[other]] = edges[slots[index]];
+  return moved;
+}

@@ -276,6 +276,36 @@ describe("editor store: undo and redo", () => {
   });
 });
 
+describe("editor store: the order of a many-edge port's connections", () => {
+  it("moves a clip of Concat Videos earlier, saves that order, and undoes it in one step", () => {
+    const { actions, graph } = setup();
+    for (const x of [0, 1, 2]) actions.addNode("upload-video", { x: x * 300, y: 0 });
+    actions.addNode("text", { x: 0, y: 300 });
+    actions.addNode("concat-videos", { x: 900, y: 300 });
+    for (const source of ["upload-video-1", "upload-video-2", "upload-video-3"]) {
+      expect(actions.connect({ source, sourceHandle: "video", target: "concat-videos-1", targetHandle: "videos" })).toEqual({ ok: true });
+    }
+    const feeds = () =>
+      graph()
+        .edges.filter((edge) => edge.target === "concat-videos-1")
+        .map((edge) => edge.source);
+    const before = graph();
+
+    actions.moveFeed("concat-videos-1", "videos", 2, -1);
+    expect(feeds()).toEqual(["upload-video-1", "upload-video-3", "upload-video-2"]);
+    actions.moveFeed("concat-videos-1", "videos", 0, 1);
+    expect(feeds()).toEqual(["upload-video-3", "upload-video-1", "upload-video-2"]);
+    // Past either end nothing moves.
+    actions.moveFeed("concat-videos-1", "videos", 0, -1);
+    actions.moveFeed("concat-videos-1", "videos", 2, 1);
+    expect(feeds()).toEqual(["upload-video-3", "upload-video-1", "upload-video-2"]);
+
+    actions.undo();
+    actions.undo();
+    expect(graph()).toEqual(before);
+  });
+});
+
 describe("editor store: copy, paste and duplicate", () => {
   it("pastes the selected nodes and the edges between them with new ids, 40px away", () => {
     const { actions, store, ids } = setup(sampleWorkflowGraph());

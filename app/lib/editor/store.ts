@@ -20,6 +20,7 @@ import {
 import {
   clipboardOf,
   freePosition,
+  moveFeed,
   nextNodeId,
   PASTE_OFFSET,
   pastedElements,
@@ -55,6 +56,8 @@ export interface EditorActions {
   connect(connection: Connection): ConnectResult;
   /** Removes nodes (with their edges) and edges as one undo step. */
   deleteElements(ids: { nodeIds?: readonly string[]; edgeIds?: readonly string[] }): void;
+  /** Moves one connection of a many-edge port one place earlier (-1) or later (1); one undo step. */
+  moveFeed(nodeId: string, portId: string, index: number, offset: -1 | 1): void;
   /** Sets one parameter; edits of the same field in quick succession undo together. */
   updateParam(nodeId: string, param: string, value: unknown): void;
   /** Copies the selected nodes and the edges between them; null when nothing is selected. */
@@ -232,6 +235,13 @@ export function createEditorStore(
         if (keptNodes.length === nodes.length && keptEdges.length === edges.length) return;
         record(snapshot());
         commit({ nodes: keptNodes, edges: keptEdges });
+      },
+
+      moveFeed(nodeId, portId, index, offset) {
+        const moved = moveFeed(get().edges, nodeId, portId, index, offset);
+        if (!moved) return;
+        record(snapshot());
+        commit({ edges: moved });
       },
 
       updateParam(nodeId, param, value) {
