@@ -11,7 +11,7 @@ import {
 import { hasAudio, probe, runFfmpeg } from "../ffmpeg";
 import type { MediaValue } from "../values";
 import { concatVideos } from "./concat-videos";
-import { isMediaValue } from "./media-input";
+import { isMediaValue } from "../values";
 
 let fixtures: MediaFixtures;
 let store: TestMediaStore;

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { hasAudio, probe, runFfmpeg } from "../ffmpeg";
 import { type Executor, NodeError } from "../execution";
 import type { MediaValue, NodeInputs } from "../values";
-import { isMediaValue, knownSize, knownTiming } from "./media-input";
+import { isMediaValue } from "../values";
+import { knownSize, knownTiming } from "./media-input";
 import { withTempDir } from "./temp-dir";
 
 /** What joining needs to know of each clip. */

@@ -12,7 +12,7 @@ import {
 import { probe, runFfmpeg } from "../ffmpeg";
 import type { MediaValue, NodeOutputs } from "../values";
 import { cropImage, cropRectangle } from "./crop-image";
-import { isMediaValue } from "./media-input";
+import { isMediaValue } from "../values";
 
 // The real probe, watched: an image stored with its size must not be probed again.
 vi.mock(import("../ffmpeg"), async (importOriginal) => {

@@ -11,7 +11,7 @@ import {
 import { probe, runFfmpeg } from "../ffmpeg";
 import type { MediaValue } from "../values";
 import { extractFrame, formatSeconds } from "./extract-frame";
-import { isMediaValue } from "./media-input";
+import { isMediaValue } from "../values";
 
 // The real probe, watched: a video stored with its duration and frame rate must not be probed again.
 vi.mock(import("../ffmpeg"), async (importOriginal) => {

@@ -1,9 +1,5 @@
-import { type MediaValue, type NodeInputs, type PortValue } from "../values";
+import { isMediaValue, type MediaValue, type NodeInputs } from "../values";
 import { NodeError } from "../execution";
-
-export function isMediaValue(value: PortValue | PortValue[] | undefined): value is MediaValue {
-  return typeof value === "object" && !Array.isArray(value) && typeof value.assetId === "string";
-}
 
 const ARTICLE_AND_KIND = { image: "an image", video: "a video" } as const;
 

@@ -9,7 +9,7 @@ import {
 } from "~test/media-fixtures";
 import { probe } from "../ffmpeg";
 import type { MediaValue } from "../values";
-import { isMediaValue } from "./media-input";
+import { isMediaValue } from "../values";
 import { resizeImage, resizePlan } from "./resize-image";
 
 // The real probe, watched: an image stored with its size must not be probed again.

@@ -7,7 +7,7 @@ import { DEFAULT_TEXT_MODEL, modelOffer, retiredModelReplacement, unavailableMod
 import { type NodeInputs } from "../values";
 import { type Executor, type MediaStore, NodeError } from "../execution";
 import { abortError, sleep, throwIfAborted } from "./abort";
-import { isMediaValue } from "./media-input";
+import { isMediaValue } from "../values";
 import { withTempDir } from "./temp-dir";
 
 export interface RunLlmOptions {

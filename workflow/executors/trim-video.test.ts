@@ -12,7 +12,7 @@ import {
 } from "~test/media-fixtures";
 import { probe, runFfmpeg } from "../ffmpeg";
 import type { MediaValue } from "../values";
-import { isMediaValue } from "./media-input";
+import { isMediaValue } from "../values";
 import { trimCut, trimVideo } from "./trim-video";
 
 let fixtures: MediaFixtures;
