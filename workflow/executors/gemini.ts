@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ApiError, FinishReason, GoogleGenAI, type Part } from "@google/genai";
 import { z } from "zod";
 import { ffmpegCommand, runFfmpeg } from "../ffmpeg";
-import { DEFAULT_TEXT_MODEL, modelOffer, retiredModelReplacement, unavailableModelMessage, type ModelCatalog, type ModelKind } from "../gemini-models";
+import { DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL, modelOffer, retiredModelReplacement, unavailableModelMessage, type ModelCatalog, type ModelKind } from "../gemini-models";
 import { type LlmSettings, type MediaStore, NodeError } from "../execution";
 import { isMediaValue, type NodeInputs } from "../values";
 import { sleep, throwIfAborted } from "./abort";
@@ -131,7 +131,7 @@ function modelNotFoundMessage(model: string, catalog: ModelCatalog | undefined, 
   const retiredFor = retiredModelReplacement(model);
   // The list offered the model (or did not know it), yet Gemini refused it: retired since.
   const sameKind = catalog?.models.find((entry) => entry.kind === kind && entry.id !== model)?.id;
-  const replacement = retiredFor ?? sameKind ?? DEFAULT_TEXT_MODEL;
+  const replacement = retiredFor ?? sameKind ?? (kind === "image" ? DEFAULT_IMAGE_MODEL : DEFAULT_TEXT_MODEL);
   return unavailableModelMessage(model, replacement, true);
 }
 
