@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FALLBACK_CATALOG } from "~workflow/gemini-models";
+import { crc32, deflateSync } from "node:zlib";
+import { catalogModelFromListing, FALLBACK_CATALOG } from "~workflow/gemini-models";
 
 /**
  * A local server speaking the part of Gemini's REST API that @google/genai 3.x uses for text
@@ -11,6 +12,9 @@ import { FALLBACK_CATALOG } from "~workflow/gemini-models";
  *   GET  /v1/models?pageSize&pageToken → `{models: Model[], nextPageToken?}`, what `models.list`
  *        pages through, each model as Google describes it (name "models/<id>", displayName,
  *        supportedGenerationMethods, token limits).
+ * An image model (kind "image" by the catalog's own rule) answers generateContent as the real ones
+ * do: the image as `inlineData` (a PNG of the size Gemini makes at 1K for the requested
+ * `generationConfig.imageConfig.aspectRatio`) and the reply's text, if any, as a text part.
  * A model the stub does not list (a retired id) gets Google's 404 for generateContent, as the
  * real service answers: "models/<id> is not found for API version v1, or is not supported…".
  * Errors use Google's JSON error body ({error: {code, message, status, details}}), which the SDK
@@ -90,6 +94,8 @@ export type GeminiStubReply =
   | { type: "text"; tokens: string[]; tokenDelayMs: number; finishReason: string }
   | { type: "error"; status: number; statusName: string; message: string; reason?: string }
   | { type: "prompt-blocked"; blockReason: string }
+  /** For image models; `image` null answers no image, undefined a PNG of the requested aspect ratio. */
+  | { type: "image"; text: string; finishReason: string; image?: { mimeType: string; bytes: Buffer } | null }
   | { type: "hang" };
 
 type ErrorReply = Extract<GeminiStubReply, { type: "error" }>;
@@ -141,9 +147,19 @@ export function promptBlocked(blockReason = "SAFETY"): GeminiStubReply {
   return { type: "prompt-blocked", blockReason };
 }
 
-/** The answer was stopped: a candidate without text whose finishReason is SAFETY. */
-export function stoppedForSafety(): GeminiStubReply {
-  return textReply([], { finishReason: "SAFETY" });
+/** The answer was stopped: a candidate without content whose finishReason is SAFETY (IMAGE_SAFETY for a withheld image). */
+export function stoppedForSafety(finishReason = "SAFETY"): GeminiStubReply {
+  return textReply([], { finishReason });
+}
+
+/** An image model's answer: a PNG of the requested aspect ratio (or `image`), with `text` beside it when not empty. */
+export function imageReply(text = "", options: { image?: { mimeType: string; bytes: Buffer } } = {}): GeminiStubReply {
+  return { type: "image", text, finishReason: "STOP", image: options.image };
+}
+
+/** An image model that answered without an image: finishReason NO_IMAGE, and what it said instead. */
+export function noImage(text = ""): GeminiStubReply {
+  return { type: "image", text, finishReason: "NO_IMAGE", image: null };
 }
 
 /** Accepts the request and never answers (until the client gives up or the stub closes). */
@@ -239,6 +255,15 @@ export async function startGeminiStub(
     if (replies.length > 1) replies.shift();
     if (reply.type === "hang") return;
     if (reply.type === "error") return sendError(response, reply);
+    const listed = models.find((entry) => entry.name === `models/${model}`);
+    const imageModel = listed !== undefined && catalogModelFromListing({ ...listed, supportedActions: listed.supportedGenerationMethods })?.kind === "image";
+    if (route[3] === "generateContent" && (reply.type === "image" || (imageModel && reply.type === "text"))) {
+      // A text reply to an image model: the image with that text, or, stopped (for safety), neither.
+      const stopped = reply.type === "text" && reply.finishReason !== "STOP";
+      const image = reply.type === "image" ? reply : { type: "image" as const, text: reply.tokens.join(""), finishReason: reply.finishReason, image: stopped ? null : undefined };
+      return sendJson(response, 200, imageResponse(image, model, body));
+    }
+    if (reply.type === "image") return sendError(response, { type: "error", status: 400, statusName: "INVALID_ARGUMENT", message: "The stub answers images to generateContent only." });
     if (route[3] === "generateContent") return sendJson(response, 200, wholeResponse(reply, model));
     await streamResponse(response, reply, model);
   }
@@ -301,6 +326,63 @@ function wholeResponse(reply: SuccessReply, model: string) {
   }
   const text = reply.tokens.join("");
   return { candidates: [candidate(text || null, reply.finishReason)], usageMetadata: usageMetadata(), modelVersion: model };
+}
+
+/**
+ * The size Gemini's image models make at the default 1K for each aspect ratio (checked
+ * 2026-12-03: https://ai.google.dev/gemini-api/docs/image-generation, "Aspect ratios and image size").
+ */
+export const STUB_IMAGE_SIZES: Record<string, { width: number; height: number }> = {
+  "1:1": { width: 1024, height: 1024 },
+  "2:3": { width: 832, height: 1248 },
+  "3:2": { width: 1248, height: 832 },
+  "3:4": { width: 864, height: 1184 },
+  "4:3": { width: 1184, height: 864 },
+  "4:5": { width: 896, height: 1152 },
+  "5:4": { width: 1152, height: 896 },
+  "9:16": { width: 768, height: 1344 },
+  "16:9": { width: 1344, height: 768 },
+  "21:9": { width: 1536, height: 672 },
+};
+
+function imageResponse(reply: Extract<GeminiStubReply, { type: "image" }>, model: string, body: GeminiRequestBody) {
+  const imageConfig = body.generationConfig?.imageConfig as { aspectRatio?: string } | undefined;
+  const size = STUB_IMAGE_SIZES[imageConfig?.aspectRatio ?? "1:1"];
+  if (!size) throw new Error(`unsupported aspect ratio ${imageConfig?.aspectRatio}`);
+  const image = reply.image === undefined ? { mimeType: "image/png", bytes: solidPng(size.width, size.height) } : reply.image;
+  const parts = [
+    ...(reply.text ? [{ text: reply.text }] : []),
+    ...(image ? [{ inlineData: { mimeType: image.mimeType, data: image.bytes.toString("base64") } }] : []),
+  ];
+  return {
+    candidates: [{ ...(parts.length > 0 ? { content: { parts, role: "model" } } : {}), finishReason: reply.finishReason, index: 0 }],
+    usageMetadata: { promptTokenCount: 8, candidatesTokenCount: 1290, totalTokenCount: 1298, candidatesTokensDetails: [{ modality: "IMAGE", tokenCount: 1290 }] },
+    modelVersion: model,
+  };
+}
+
+/** A real PNG (8-bit RGB, one violet colour) of the given size. */
+export function solidPng(width: number, height: number): Buffer {
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([0x8b, 0x5c, 0xf6], 1 + x * 3);
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const typed = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(typed));
+    return Buffer.concat([length, typed, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(Buffer.concat(Array.from({ length: height }, () => row)))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 async function streamResponse(response: ServerResponse, reply: SuccessReply, model: string): Promise<void> {

@@ -7,6 +7,7 @@ import { NodeError } from "~workflow/execution";
 import type { concatVideos } from "./concat-videos";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
+import type { generateImage } from "./generate-image";
 import type { resizeImage } from "./resize-image";
 import type { TaskNodeType } from "~workflow/nodes/registry";
 import type { NodeTaskPayload } from "./node-task";
@@ -19,6 +20,7 @@ type NodeTasks = EveryTaskNodeType<{
   "crop-image": typeof cropImage;
   "extract-frame": typeof extractFrame;
   "run-llm": typeof runLlm;
+  "generate-image": typeof generateImage;
   "resize-image": typeof resizeImage;
   "trim-video": typeof trimVideo;
   "concat-videos": typeof concatVideos;

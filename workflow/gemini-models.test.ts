@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import shipped from "./gemini-models.json" with { type: "json" };
-import { catalogModelFromListing, DEFAULT_TEXT_MODEL, FALLBACK_CATALOG, modelOffer, modelsByKind, retiredModelReplacement, type ModelCatalog } from "./gemini-models";
+import { catalogModelFromListing, DEFAULT_IMAGE_MODEL, DEFAULT_TEXT_MODEL, FALLBACK_CATALOG, modelOffer, modelsByKind, retiredModelReplacement, type ModelCatalog } from "./gemini-models";
 
 const live: ModelCatalog = {
   source: "live",
@@ -17,6 +17,7 @@ describe("the shipped Gemini model data", () => {
     expect(shipped.sources).toContain("https://ai.google.dev/gemini-api/docs/deprecations");
     const offered = FALLBACK_CATALOG.models.map((model) => model.id);
     expect(offered).toContain(DEFAULT_TEXT_MODEL);
+    expect(FALLBACK_CATALOG.models.find((model) => model.id === DEFAULT_IMAGE_MODEL)?.kind).toBe("image");
     for (const id of offered) expect(id).not.toMatch(/^gemini-[12]\./);
     for (const [retired, replacement] of Object.entries(shipped.retired)) {
       expect(offered, `${retired} → ${replacement}`).toContain(replacement);

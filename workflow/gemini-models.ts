@@ -36,6 +36,7 @@ const ShippedSchema = z.object({
   checkedAt: z.iso.date(),
   sources: z.array(z.url()).min(1),
   defaultTextModel: z.string().min(1),
+  defaultImageModel: z.string().min(1),
   models: z.array(CatalogModelSchema).min(1),
   retired: z.record(z.string(), z.string()),
 });
@@ -44,6 +45,9 @@ const SHIPPED = ShippedSchema.parse(shipped);
 
 /** The Run LLM default and the sample workflow's model: current when the list was checked. */
 export const DEFAULT_TEXT_MODEL = SHIPPED.defaultTextModel;
+
+/** The Generate Image default: a current image model of the shipped list. */
+export const DEFAULT_IMAGE_MODEL = SHIPPED.defaultImageModel;
 
 export const FALLBACK_CATALOG: ModelCatalog = {
   models: SHIPPED.models,
@@ -82,6 +86,7 @@ function pickReplacement(preferred: string | undefined, catalog: ModelCatalog, k
   const offered = (id: string | undefined) => id !== undefined && catalog.models.some((model) => model.id === id);
   if (offered(preferred)) return preferred!;
   if (kind === "text" && offered(DEFAULT_TEXT_MODEL)) return DEFAULT_TEXT_MODEL;
+  if (kind === "image" && offered(DEFAULT_IMAGE_MODEL)) return DEFAULT_IMAGE_MODEL;
   return catalog.models.find((model) => model.kind === kind)?.id ?? preferred ?? DEFAULT_TEXT_MODEL;
 }
 

@@ -21,6 +21,7 @@ function recordingExecutors(contexts: ExecutionContext<never>[]): ExecutorMap {
     "upload-image": executor,
     "upload-video": executor,
     "run-llm": executor,
+    "generate-image": executor,
     "crop-image": executor,
     "extract-frame": executor,
     "resize-image": executor,

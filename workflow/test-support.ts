@@ -63,6 +63,8 @@ export function defaultOutputs(request: RunNodeRequest): NodeOutputs {
       return { video: media(`upload-${request.nodeId}`, "video") };
     case "run-llm":
       return { output: `${request.nodeId} answered` };
+    case "generate-image":
+      return { image: media(`generated-${request.nodeId}`) };
     case "crop-image":
     case "extract-frame":
     case "resize-image":

@@ -2,6 +2,7 @@ import type { ExecutorMap } from "../execution";
 import { concatVideos } from "./concat-videos";
 import { cropImage } from "./crop-image";
 import { extractFrame } from "./extract-frame";
+import { generateImage } from "./generate-image";
 import { resizeImage } from "./resize-image";
 import { runLlm } from "./run-llm";
 import { text } from "./text";
@@ -15,6 +16,7 @@ export const executors = {
   "upload-image": uploadImage,
   "upload-video": uploadVideo,
   "run-llm": runLlm,
+  "generate-image": generateImage,
   "crop-image": cropImage,
   "extract-frame": extractFrame,
   "resize-image": resizeImage,

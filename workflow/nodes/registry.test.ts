@@ -16,12 +16,13 @@ import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "./upload-image";
 import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "./upload-video";
 
 describe("node registry", () => {
-  it("offers exactly the nine node types, in sidebar order", () => {
+  it("offers exactly the ten node types, in sidebar order", () => {
     expect(NODE_TYPES).toEqual([
       "text",
       "upload-image",
       "upload-video",
       "run-llm",
+      "generate-image",
       "crop-image",
       "extract-frame",
       "resize-image",
@@ -45,6 +46,7 @@ describe("node registry", () => {
     }
     expect(NODE_TYPES.filter((type) => runsAsTask(type))).toEqual([
       "run-llm",
+      "generate-image",
       "crop-image",
       "extract-frame",
       "resize-image",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { concatVideosNode } from "./concat-videos";
 import { cropImageNode } from "./crop-image";
 import { extractFrameNode } from "./extract-frame";
+import { generateImageNode } from "./generate-image";
 import { resizeImageNode } from "./resize-image";
 import { runLlmNode } from "./run-llm";
 import { textNode } from "./text";
@@ -19,6 +20,7 @@ export const NODE_DEFINITIONS = {
   [uploadImageNode.type]: uploadImageNode,
   [uploadVideoNode.type]: uploadVideoNode,
   [runLlmNode.type]: runLlmNode,
+  [generateImageNode.type]: generateImageNode,
   [cropImageNode.type]: cropImageNode,
   [extractFrameNode.type]: extractFrameNode,
   [resizeImageNode.type]: resizeImageNode,

@@ -5,6 +5,7 @@ import type { NodeType } from "~workflow/nodes/registry";
 import { ConcatVideosNode } from "./concat-videos-node";
 import { CropImageNode } from "./crop-image-node";
 import { ExtractFrameNode } from "./extract-frame-node";
+import { GenerateImageNode } from "./generate-image-node";
 import { ResizeImageNode } from "./resize-image-node";
 import { RunLlmNode } from "./run-llm-node";
 import { TextNode } from "./text-node";
@@ -18,6 +19,7 @@ export const nodeTypes = {
   "upload-image": UploadImageNode,
   "upload-video": UploadVideoNode,
   "run-llm": RunLlmNode,
+  "generate-image": GenerateImageNode,
   "crop-image": CropImageNode,
   "extract-frame": ExtractFrameNode,
   "resize-image": ResizeImageNode,
