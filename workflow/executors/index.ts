@@ -2,6 +2,7 @@ import type { ExecutorMap } from "../execution";
 import { concatVideos } from "./concat-videos";
 import { cropImage } from "./crop-image";
 import { extractFrame } from "./extract-frame";
+import { generateVideo } from "./generate-video";
 import { resizeImage } from "./resize-image";
 import { runLlm } from "./run-llm";
 import { text } from "./text";
@@ -20,4 +21,5 @@ export const executors = {
   "resize-image": resizeImage,
   "trim-video": trimVideo,
   "concat-videos": concatVideos,
+  "generate-video": generateVideo,
 } satisfies ExecutorMap;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { concatVideosNode } from "./concat-videos";
 import { cropImageNode } from "./crop-image";
 import { extractFrameNode } from "./extract-frame";
+import { generateVideoNode } from "./generate-video";
 import { resizeImageNode } from "./resize-image";
 import { runLlmNode } from "./run-llm";
 import { textNode } from "./text";
@@ -24,6 +25,7 @@ export const NODE_DEFINITIONS = {
   [resizeImageNode.type]: resizeImageNode,
   [trimVideoNode.type]: trimVideoNode,
   [concatVideosNode.type]: concatVideosNode,
+  [generateVideoNode.type]: generateVideoNode,
 } as const satisfies Record<string, NodeDefinition>;
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;
