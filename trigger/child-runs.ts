@@ -7,6 +7,7 @@ import { NodeError } from "~workflow/execution";
 import type { concatVideos } from "./concat-videos";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
+import type { generateVideo } from "./generate-video";
 import type { resizeImage } from "./resize-image";
 import type { TaskNodeType } from "~workflow/nodes/registry";
 import type { NodeTaskPayload } from "./node-task";
@@ -22,6 +23,7 @@ type NodeTasks = EveryTaskNodeType<{
   "resize-image": typeof resizeImage;
   "trim-video": typeof trimVideo;
   "concat-videos": typeof concatVideos;
+  "generate-video": typeof generateVideo;
 }>;
 type EveryTaskNodeType<T extends Record<TaskNodeType, unknown>> = T;
 type NodeTask = NodeTasks[TaskNodeType];

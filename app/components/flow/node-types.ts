@@ -5,6 +5,7 @@ import type { NodeType } from "~workflow/nodes/registry";
 import { ConcatVideosNode } from "./concat-videos-node";
 import { CropImageNode } from "./crop-image-node";
 import { ExtractFrameNode } from "./extract-frame-node";
+import { GenerateVideoNode } from "./generate-video-node";
 import { ResizeImageNode } from "./resize-image-node";
 import { RunLlmNode } from "./run-llm-node";
 import { TextNode } from "./text-node";
@@ -23,4 +24,5 @@ export const nodeTypes = {
   "resize-image": ResizeImageNode,
   "trim-video": TrimVideoNode,
   "concat-videos": ConcatVideosNode,
+  "generate-video": GenerateVideoNode,
 } satisfies { [K in NodeType]: ComponentType<NodeProps<EditorNode>> };
