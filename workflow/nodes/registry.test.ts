@@ -16,7 +16,7 @@ import { IMAGE_EXTENSIONS, IMAGE_MIME_TYPES } from "./upload-image";
 import { VIDEO_EXTENSIONS, VIDEO_MIME_TYPES } from "./upload-video";
 
 describe("node registry", () => {
-  it("offers exactly the nine node types, in sidebar order", () => {
+  it("offers exactly the ten node types, in sidebar order", () => {
     expect(NODE_TYPES).toEqual([
       "text",
       "upload-image",
@@ -27,6 +27,7 @@ describe("node registry", () => {
       "resize-image",
       "trim-video",
       "concat-videos",
+      "generate-video",
     ]);
     expect(NodeTypeSchema.safeParse("crop-image").success).toBe(true);
     expect(NodeTypeSchema.safeParse("crop").success).toBe(false);
@@ -50,6 +51,7 @@ describe("node registry", () => {
       "resize-image",
       "trim-video",
       "concat-videos",
+      "generate-video",
     ]);
     expect(NODE_TYPES.filter((type) => isSourceNode({ type }))).toEqual(["text", "upload-image", "upload-video"]);
   });
