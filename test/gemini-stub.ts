@@ -328,7 +328,8 @@ export async function startGeminiStub(
       if (!operation) return sendError(response, { type: "error", status: 404, statusName: "NOT_FOUND", message: `Operation ${polled[2]} not found.` });
       operation.polls++;
       if (operation.polls < operation.outcome.pollsUntilDone) return sendJson(response, 200, { name: operation.name });
-      return sendJson(response, 200, finishedOperation(operation, baseUrl));
+      // The video's address is on the host the client called, as Google's is (a proxy in front of the stub keeps its own).
+      return sendJson(response, 200, finishedOperation(operation, request.headers.host ? `http://${request.headers.host}` : baseUrl));
     }
     const file = FILE_ROUTE.exec(path);
     const operation = file ? videoOperations.find((candidate) => fileIdOf(candidate) === file[2]) : undefined;
