@@ -321,8 +321,8 @@ test("import: a broken file is refused with its problems listed; a valid file dr
 test("sidebar search, collapse, node menu, copy/paste and duplicate", async ({ page }) => {
   await createWorkflow(page, "Palette");
   const sidebar = page.getByRole("complementary", { name: "Nodes" });
-  // Ten node types and the collapse button.
-  await expect(sidebar.getByRole("button")).toHaveCount(11);
+  // Eleven node types and the collapse button.
+  await expect(sidebar.getByRole("button")).toHaveCount(12);
   // Descriptions count too: Concat Videos speaks of frame rates.
   await sidebar.getByLabel("Search nodes").fill("frame");
   await expect(sidebar.getByRole("list", { name: "Node types" }).getByRole("listitem")).toHaveText(["Extract Frame", "Concat Videos"]);

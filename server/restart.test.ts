@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isFinishedRunStatus } from "~workflow/run-progress";
-import { startGeminiStub, textReply, type GeminiStub } from "~test/gemini-stub";
+import { probe } from "~workflow/ffmpeg";
+import { startGeminiStub, textReply, videoDone, type GeminiStub } from "~test/gemini-stub";
 import { stopEmbeddedDatabaseIn } from "./embedded-database";
 
 // The whole app as a process: a run survives `kill -9` of the server mid-run. The embedded
@@ -56,6 +57,8 @@ function startServer({ group = false } = {}): ChildProcess {
       WEFT_DATA_DIR: dataDir,
       GEMINI_API_KEY: API_KEY,
       GEMINI_BASE_URL: stub.baseUrl,
+      // Polls a fifth of a second apart, so a kill lands between two polls of a video operation.
+      GEMINI_VIDEO_POLL_INTERVAL_MS: "200",
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: group,
@@ -72,7 +75,8 @@ async function untilReady(child: ChildProcess) {
       const response = await fetch(`${baseUrl()}/healthz`).catch(() => null);
       if (!response?.ok) throw new Error(`the server does not answer /healthz yet:\n${output}`);
     },
-    { timeout: 45_000, interval: 100 },
+    // A cold start (Vite optimising dependencies) on a busy machine has taken over 45 s.
+    { timeout: 90_000, interval: 100 },
   );
 }
 
@@ -141,6 +145,75 @@ describe("the app server", () => {
     expect(stub.requests).toHaveLength(3);
 
     // A clean stop takes the embedded database down with the server.
+    server.kill("SIGTERM");
+    expect(await exited(server)).toBe(0);
+  });
+});
+
+describe("a Generate Video node across a kill -9", () => {
+  it("polls the same Veo operation after the restart, pays for one video, and stores it", { timeout: 180_000 }, async () => {
+    stub.reset();
+    // About 6 s of polling in all: the server is killed a poll or two in.
+    stub.programVideo(videoDone(30));
+    server = startServer();
+    await untilReady(server);
+    const signup = await fetch(`${baseUrl()}/signup`, {
+      method: "POST",
+      body: new URLSearchParams({ email: "video-restart@example.com", password: "correct horse battery" }),
+      redirect: "manual",
+    });
+    const cookie = signup.headers.get("set-cookie")!.split(";")[0];
+    const made = await api("/api/tokens", { method: "POST", headers: { Cookie: cookie, Origin: baseUrl() }, body: JSON.stringify({ name: "video" }) });
+    const token: string = made.body.token;
+    const graph = {
+      nodes: [
+        {
+          id: "clip",
+          type: "generate-video",
+          position: { x: 0, y: 0 },
+          data: { prompt: "A paper boat on a rainy street.", duration_seconds: 4, aspect_ratio: "16:9", resolution: "720p" },
+        },
+      ],
+      edges: [],
+    };
+    const created = await api("/api/workflows", { method: "POST", token, body: JSON.stringify({ name: "Video", graph }) });
+    expect(created.status).toBe(201);
+    const started = await api(`/api/workflows/${created.body.workflow.id}/runs`, { method: "POST", token, body: JSON.stringify({ scope: "full" }) });
+    expect(started.status).toBe(202);
+    const runId: string = started.body.run.id;
+
+    await vi.waitFor(() => expect(stub.videoOperations[0]?.polls ?? 0, "the node to poll its operation").toBeGreaterThanOrEqual(1), {
+      timeout: 60_000,
+      interval: 20,
+    });
+    server.kill("SIGKILL");
+    await exited(server);
+    const [operation] = stub.videoOperations;
+    const pollsBeforeKill = operation.polls;
+    expect(pollsBeforeKill).toBeLessThan(30);
+
+    server = startServer();
+    await untilReady(server);
+    await vi.waitFor(
+      async () => expect(isFinishedRunStatus((await api(`/api/runs/${runId}`, { token })).body.run.status), "the resumed run to finish").toBe(true),
+      { timeout: 60_000, interval: 100 },
+    );
+    const after = (await api(`/api/runs/${runId}`, { token })).body.run;
+    expect(after.status).toBe("completed");
+    // One video paid for: the resumed node polled the operation the first process started.
+    expect(stub.videoOperations).toHaveLength(1);
+    expect(operation.polls).toBe(30);
+    expect(operation.downloads).toBe(1);
+
+    const video = after.nodes.find((node: { nodeId: string }) => node.nodeId === "clip").outputs.video;
+    const file = await fetch(`${baseUrl()}${video.url}`, { headers: { Cookie: cookie } });
+    expect(file.status).toBe(200);
+    const downloaded = path.join(dataDir, "downloaded.mp4");
+    fs.writeFileSync(downloaded, Buffer.from(await file.arrayBuffer()));
+    const facts = await probe(downloaded);
+    expect(facts.durationSeconds).toBeCloseTo(4, 0);
+    expect(facts.width).toBe(128);
+
     server.kill("SIGTERM");
     expect(await exited(server)).toBe(0);
   });

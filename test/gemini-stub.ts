@@ -1,6 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
+import { withTempDir } from "~workflow/executors/temp-dir";
+import { runFfmpeg } from "~workflow/ffmpeg";
 import { catalogModelFromListing, FALLBACK_CATALOG } from "~workflow/gemini-models";
 
 /**
@@ -15,6 +19,12 @@ import { catalogModelFromListing, FALLBACK_CATALOG } from "~workflow/gemini-mode
  * An image model (kind "image" by the catalog's own rule) answers generateContent as the real ones
  * do: the image as `inlineData` (a PNG of the size Gemini makes at 1K for the requested
  * `generationConfig.imageConfig.aspectRatio`) and the reply's text, if any, as a text part.
+ * It also runs Veo's long-running video generation (https://ai.google.dev/gemini-api/docs/video, 2026-12-03):
+ *   POST /v1beta/models/<model>:predictLongRunning → `{name: "models/<model>/operations/<id>"}`;
+ *   GET  /v1beta/models/<model>/operations/<id> → `{name, done: false}` until the programmed
+ *        number of polls, then `{done: true, response: {generateVideoResponse: {generatedSamples:
+ *        [{video: {uri}}]}}}`, or Google's safety-filtered or failed-operation answer;
+ *   GET  /v1beta/files/<id>:download?alt=media → a real H.264 mp4 of the requested length.
  * A model the stub does not list (a retired id) gets Google's 404 for generateContent, as the
  * real service answers: "models/<id> is not found for API version v1, or is not supported…".
  * Errors use Google's JSON error body ({error: {code, message, status, details}}), which the SDK
@@ -70,7 +80,8 @@ export const DEFAULT_STUB_MODELS: StubModel[] = [
   ...FALLBACK_CATALOG.models.map((model) => ({
     name: `models/${model.id}`,
     displayName: model.label,
-    supportedGenerationMethods: ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"],
+    supportedGenerationMethods:
+      model.kind === "video" ? ["predictLongRunning"] : ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"],
     inputTokenLimit: model.inputTokenLimit ?? 1_048_576,
     outputTokenLimit: model.outputTokenLimit ?? 65_536,
   })),
@@ -167,6 +178,40 @@ export function hang(): GeminiStubReply {
   return { type: "hang" };
 }
 
+/** How the stub's next video operations end. */
+export type VideoOutcome =
+  | { type: "video"; pollsUntilDone: number }
+  | { type: "safety-filtered"; pollsUntilDone: number; reasons: string[] }
+  | { type: "operation-error"; pollsUntilDone: number; code: number; message: string };
+
+export function videoDone(pollsUntilDone = 1): VideoOutcome {
+  return { type: "video", pollsUntilDone };
+}
+
+/** Veo's answer when its filters kept the video back: done, no samples, the reasons given. */
+export function videoSafetyFiltered(pollsUntilDone = 1): VideoOutcome {
+  return {
+    type: "safety-filtered",
+    pollsUntilDone,
+    reasons: ["Your prompt may violate our policies. Please rephrase it and try again."],
+  };
+}
+
+export function videoOperationError(pollsUntilDone = 1): VideoOutcome {
+  return { type: "operation-error", pollsUntilDone, code: 13, message: "Video generation failed due to an internal error." };
+}
+
+/** One video operation the stub started. */
+export interface StubVideoOperation {
+  name: string;
+  model: string;
+  /** The predictLongRunning body as sent. */
+  body: { instances?: { prompt?: string; image?: { bytesBase64Encoded?: string; mimeType?: string } }[]; parameters?: Record<string, unknown> };
+  polls: number;
+  downloads: number;
+  outcome: VideoOutcome;
+}
+
 export interface GeminiStub {
   /** Give this to the SDK as httpOptions.baseUrl (GEMINI_BASE_URL). */
   baseUrl: string;
@@ -181,6 +226,10 @@ export interface GeminiStub {
    * request. E.g. program(rateLimited(), rateLimited(), textReply("ok")).
    */
   program(...replies: GeminiStubReply[]): void;
+  /** Every predictLongRunning call (one per video paid for), in order. */
+  videoOperations: StubVideoOperation[];
+  /** How the next video operations end (the last one for every later operation). */
+  programVideo(...outcomes: VideoOutcome[]): void;
   /** Forgets recorded requests and goes back to the default reply and model list. */
   reset(): void;
   close(): Promise<void>;
@@ -189,6 +238,9 @@ export interface GeminiStub {
 const DEFAULT_REPLY = textReply(["Hello ", "from the ", "Gemini stub."]);
 const ROUTE = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const LIST_ROUTE = /^\/(v1beta|v1|v1alpha)\/models$/;
+const VIDEO_START_ROUTE = /^\/(v1beta|v1)\/models\/([^/:]+):predictLongRunning$/;
+const OPERATION_ROUTE = /^\/(v1beta|v1)\/(models\/[^/:]+\/operations\/[a-z0-9]+)$/;
+const FILE_ROUTE = /^\/(v1beta|v1)\/files\/([a-z0-9]+):download$/;
 
 /**
  * Starts the stub on a free local port. With `apiKey`, requests carrying another key get
@@ -202,6 +254,9 @@ export async function startGeminiStub(
   const initialModels = options.models ?? DEFAULT_STUB_MODELS;
   let models = initialModels;
   let listRequests = 0;
+  const videoOperations: StubVideoOperation[] = [];
+  let videoOutcomes: VideoOutcome[] = [videoDone()];
+  let baseUrl = "";
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -216,6 +271,10 @@ export async function startGeminiStub(
       listRequests++;
       if (options.apiKey !== undefined && headerValue(request.headers["x-goog-api-key"]) !== options.apiKey) return sendError(response, invalidApiKey());
       return sendJson(response, 200, modelPage(models, url.searchParams, options.maxPageSize ?? 1000));
+    }
+    if (VIDEO_START_ROUTE.test(url.pathname) || OPERATION_ROUTE.test(url.pathname) || FILE_ROUTE.test(url.pathname)) {
+      if (options.apiKey !== undefined && headerValue(request.headers["x-goog-api-key"]) !== options.apiKey) return sendError(response, invalidApiKey());
+      return handleVideo(request, response, url.pathname);
     }
     const route = ROUTE.exec(url.pathname);
     const rawBody = await readBody(request);
@@ -268,12 +327,57 @@ export async function startGeminiStub(
     await streamResponse(response, reply, model);
   }
 
+  async function handleVideo(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    const start = VIDEO_START_ROUTE.exec(path);
+    if (start && request.method === "POST") {
+      const model = start[2];
+      if (!models.some((listed) => listed.name === `models/${model}`)) {
+        return sendError(response, { type: "error", status: 404, statusName: "NOT_FOUND", message: `models/${model} is not found for API version ${start[1]}, or is not supported for predictLongRunning.` });
+      }
+      const [outcome] = videoOutcomes;
+      if (videoOutcomes.length > 1) videoOutcomes.shift();
+      const operation: StubVideoOperation = {
+        name: `models/${model}/operations/${Math.random().toString(36).slice(2, 14)}`,
+        model,
+        body: JSON.parse(await readBody(request)),
+        polls: 0,
+        downloads: 0,
+        outcome,
+      };
+      videoOperations.push(operation);
+      return sendJson(response, 200, { name: operation.name });
+    }
+    const polled = OPERATION_ROUTE.exec(path);
+    if (polled && request.method === "GET") {
+      const operation = videoOperations.find((candidate) => candidate.name === polled[2]);
+      if (!operation) return sendError(response, { type: "error", status: 404, statusName: "NOT_FOUND", message: `Operation ${polled[2]} not found.` });
+      operation.polls++;
+      if (operation.polls < operation.outcome.pollsUntilDone) return sendJson(response, 200, { name: operation.name });
+      // The video's address is on the host the client called, as Google's is (a proxy in front of the stub keeps its own).
+      return sendJson(response, 200, finishedOperation(operation, request.headers.host ? `http://${request.headers.host}` : baseUrl));
+    }
+    const file = FILE_ROUTE.exec(path);
+    const operation = file ? videoOperations.find((candidate) => fileIdOf(candidate) === file[2]) : undefined;
+    if (!operation) return sendError(response, { type: "error", status: 404, statusName: "NOT_FOUND", message: `No route for ${request.method} ${path}` });
+    operation.downloads++;
+    const seconds = Number(operation.body.parameters?.durationSeconds ?? 8);
+    const bytes = await stubVideo(Number.isFinite(seconds) && seconds > 0 ? seconds : 8);
+    response.writeHead(200, { "content-type": "video/mp4", "content-length": bytes.length });
+    response.end(bytes);
+  }
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     requests,
+    videoOperations,
+    programVideo(...next) {
+      if (next.length === 0) throw new Error("programVideo() needs at least one outcome");
+      videoOutcomes = next;
+    },
     get listRequests() {
       return listRequests;
     },
@@ -286,6 +390,8 @@ export async function startGeminiStub(
     },
     reset() {
       requests.length = 0;
+      videoOperations.length = 0;
+      videoOutcomes = [videoDone()];
       replies = [DEFAULT_REPLY];
       models = initialModels;
       listRequests = 0;
@@ -296,6 +402,43 @@ export async function startGeminiStub(
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+function fileIdOf(operation: StubVideoOperation): string {
+  return operation.name.split("/").at(-1)!;
+}
+
+function finishedOperation(operation: StubVideoOperation, baseUrl: string) {
+  const { outcome } = operation;
+  if (outcome.type === "operation-error") {
+    return { name: operation.name, done: true, error: { code: outcome.code, message: outcome.message } };
+  }
+  const generateVideoResponse =
+    outcome.type === "safety-filtered"
+      ? { raiMediaFilteredCount: 1, raiMediaFilteredReasons: outcome.reasons }
+      : { generatedSamples: [{ video: { uri: `${baseUrl}/v1beta/files/${fileIdOf(operation)}:download?alt=media` } }] };
+  return {
+    name: operation.name,
+    done: true,
+    response: { "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse", generateVideoResponse },
+  };
+}
+
+const stubVideos = new Map<number, Promise<Buffer>>();
+
+/** A small real H.264 mp4 of `seconds` (made once per length), what a player and ffprobe accept. */
+function stubVideo(seconds: number): Promise<Buffer> {
+  let video = stubVideos.get(seconds);
+  if (!video) {
+    video = withTempDir(async (dir) => {
+      const path = join(dir, "veo.mp4");
+      const args = ["-f", "lavfi", "-i", "testsrc=size=128x72:rate=24", "-t", String(seconds), "-c:v", "libx264", "-pix_fmt", "yuv420p", path];
+      await runFfmpeg(args, AbortSignal.timeout(30_000));
+      return readFile(path);
+    });
+    stubVideos.set(seconds, video);
+  }
+  return video;
 }
 
 /** One page of the list: `pageSize` models after the offset `pageToken` names. */

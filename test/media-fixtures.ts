@@ -5,7 +5,9 @@ import { extname, join } from "node:path";
 import type { NodeParams, NodeType } from "~workflow/nodes/registry";
 import { canEncode, probe, runFfmpeg } from "~workflow/ffmpeg";
 import { type MediaValue, type NodeInputs } from "~workflow/values";
-import { type ExecutionContext, type LlmSettings, type MediaStore, NodeError } from "~workflow/execution";
+import { type ExecutionContext, type LlmSettings, type MediaStore, type NodeCheckpoint, NodeError } from "~workflow/execution";
+import { sleep } from "~workflow/executors/abort";
+import { memoryCheckpoint } from "~workflow/run-node";
 
 /** Small media generated with ffmpeg's test sources, in a temporary directory. */
 export interface MediaFixtures {
@@ -130,14 +132,18 @@ export function executionContext<K extends NodeType>(fields: {
   signal?: AbortSignal;
   llm?: Partial<LlmSettings>;
   onText?: (textSoFar: string) => void;
+  checkpoint?: NodeCheckpoint;
 }): ExecutionContext<K> {
+  const signal = fields.signal ?? new AbortController().signal;
   return {
     nodeId: "node-under-test",
     params: fields.params,
     inputs: fields.inputs ?? {},
-    signal: fields.signal ?? new AbortController().signal,
+    signal,
     media: fields.media,
     llm: { apiKey: undefined, baseUrl: undefined, timeoutMs: 5_000, ...fields.llm },
     onText: fields.onText,
+    checkpoint: fields.checkpoint ?? memoryCheckpoint(),
+    wait: (ms) => sleep(ms, signal),
   };
 }

@@ -8,6 +8,7 @@ import type { concatVideos } from "./concat-videos";
 import type { cropImage } from "./crop-image";
 import type { extractFrame } from "./extract-frame";
 import type { generateImage } from "./generate-image";
+import type { generateVideo } from "./generate-video";
 import type { resizeImage } from "./resize-image";
 import type { TaskNodeType } from "~workflow/nodes/registry";
 import type { NodeTaskPayload } from "./node-task";
@@ -24,6 +25,7 @@ type NodeTasks = EveryTaskNodeType<{
   "resize-image": typeof resizeImage;
   "trim-video": typeof trimVideo;
   "concat-videos": typeof concatVideos;
+  "generate-video": typeof generateVideo;
 }>;
 type EveryTaskNodeType<T extends Record<TaskNodeType, unknown>> = T;
 type NodeTask = NodeTasks[TaskNodeType];

@@ -25,10 +25,14 @@ export type NodeTaskPayload<K extends TaskNodeType = TaskNodeType> = z.output<Re
 export async function runNodeTask<K extends TaskNodeType>(
   nodeType: K,
   payload: NodeTaskPayload<K>,
-  { signal, onText }: { signal: AbortSignal; onText?: (textSoFar: string) => void },
+  {
+    signal,
+    onText,
+    wait,
+  }: { signal: AbortSignal; onText?: (textSoFar: string) => void; wait?: (ms: number, signal: AbortSignal) => Promise<void> },
 ): Promise<NodeOutputs> {
   checkTaskEnvironment();
-  const runNode = createInProcessRunNode(executors, executionServices(payload.ownerId));
+  const runNode = createInProcessRunNode(executors, { ...executionServices(payload.ownerId), ...(wait ? { wait } : {}) });
   return runNode({ ...payload, nodeType, signal }, onText);
 }
 

@@ -35,6 +35,18 @@ export interface LlmSettings {
    * node set to a retired model fails at once with the replacement named. Absent: not checked.
    */
   catalog?: () => Promise<ModelCatalog>;
+  /** Long-running generations (Veo): how often to ask, and how long to wait in all. Absent: 10 s and 15 min. */
+  operationPolling?: { intervalMs: number; timeoutMs: number };
+}
+
+/**
+ * State an executor keeps across attempts of the same node execution (a process killed and the
+ * run resumed, a task retried), so long-running work is found again instead of paid for twice.
+ * Each host stores it with the node execution; `save` resolves once it is durable.
+ */
+export interface NodeCheckpoint {
+  load(): Promise<unknown>;
+  save(state: unknown): Promise<void>;
 }
 
 export interface ExecutionContext<K extends NodeType> {
@@ -46,6 +58,12 @@ export interface ExecutionContext<K extends NodeType> {
   llm: LlmSettings;
   /** Streams partial text (LLM tokens) while the node runs. */
   onText?: (textSoFar: string) => void;
+  checkpoint: NodeCheckpoint;
+  /**
+   * Waits between polls of long-running work; rejects with an AbortError when the signal fires.
+   * Embedded: a timer. Trigger.dev: a checkpointed `wait.for`, so a waiting task costs nothing.
+   */
+  wait(ms: number): Promise<void>;
 }
 
 export type Executor<K extends NodeType> = (context: ExecutionContext<K>) => Promise<NodeOutputs>;

@@ -32,11 +32,27 @@ export const ModelCatalogSchema = z.object({
 });
 export type ModelCatalog = z.infer<typeof ModelCatalogSchema>;
 
+/** The choices a Veo model offers on the Generate Video node (what predictLongRunning accepts). */
+export const VideoCapabilitiesSchema = z.object({
+  aspectRatios: z.array(z.string().min(1)).min(1),
+  durationsSeconds: z.array(z.number().int().positive()).min(1),
+  resolutions: z.array(z.string().min(1)).min(1),
+  /** Resolutions beyond the first are accepted only for clips of exactly this length. */
+  aboveMinResolutionNeedsSeconds: z.number().int().positive().optional(),
+});
+export type VideoCapabilities = z.infer<typeof VideoCapabilitiesSchema>;
+
 const ShippedSchema = z.object({
   checkedAt: z.iso.date(),
   sources: z.array(z.url()).min(1),
   defaultTextModel: z.string().min(1),
   defaultImageModel: z.string().min(1),
+  defaultVideoModel: z.string().min(1),
+  videoCapabilities: z.object({
+    checkedAt: z.iso.date(),
+    default: VideoCapabilitiesSchema,
+    models: z.record(z.string(), VideoCapabilitiesSchema),
+  }),
   models: z.array(CatalogModelSchema).min(1),
   retired: z.record(z.string(), z.string()),
 });
@@ -48,6 +64,33 @@ export const DEFAULT_TEXT_MODEL = SHIPPED.defaultTextModel;
 
 /** The Generate Image default: a current image model of the shipped list. */
 export const DEFAULT_IMAGE_MODEL = SHIPPED.defaultImageModel;
+
+/** The Generate Video default: current when the list was checked. */
+export const DEFAULT_VIDEO_MODEL = SHIPPED.defaultVideoModel;
+
+/** What a video model accepts; a Veo model newer than the shipped data gets the conservative default. */
+export function videoCapabilities(modelId: string): VideoCapabilities {
+  const known = SHIPPED.videoCapabilities.models;
+  return Object.hasOwn(known, modelId) ? known[modelId] : SHIPPED.videoCapabilities.default;
+}
+
+/** Why these settings cannot be sent to the model, or null when it accepts them. */
+export function videoSettingsProblem(
+  modelId: string,
+  settings: { aspectRatio: string; durationSeconds: number; resolution: string },
+): string | null {
+  const caps = videoCapabilities(modelId);
+  if (!caps.aspectRatios.includes(settings.aspectRatio)) return `${modelId} makes ${caps.aspectRatios.join(" or ")} videos, not ${settings.aspectRatio}.`;
+  if (!caps.durationsSeconds.includes(settings.durationSeconds)) {
+    return `${modelId} makes videos of ${caps.durationsSeconds.join(", ")} seconds, not ${settings.durationSeconds}.`;
+  }
+  if (!caps.resolutions.includes(settings.resolution)) return `${modelId} makes ${caps.resolutions.join(", ")} videos, not ${settings.resolution}.`;
+  const needs = caps.aboveMinResolutionNeedsSeconds;
+  if (needs !== undefined && settings.resolution !== caps.resolutions[0] && settings.durationSeconds !== needs) {
+    return `${modelId} makes ${settings.resolution} videos only ${needs} seconds long; choose ${needs} s or ${caps.resolutions[0]}.`;
+  }
+  return null;
+}
 
 export const FALLBACK_CATALOG: ModelCatalog = {
   models: SHIPPED.models,

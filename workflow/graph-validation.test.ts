@@ -139,7 +139,7 @@ describe("validateGraph", () => {
           code: "unknown_node_type",
           nodeId: "n1",
           message:
-            'Node "n1" has the unknown type "blur-image"; known types are text, upload-image, upload-video, run-llm, generate-image, crop-image, extract-frame, resize-image, trim-video, concat-videos.',
+            'Node "n1" has the unknown type "blur-image"; known types are text, upload-image, upload-video, run-llm, generate-image, generate-video, crop-image, extract-frame, resize-image, trim-video, concat-videos.',
         },
       ]);
     });

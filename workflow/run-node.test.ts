@@ -27,6 +27,7 @@ function recordingExecutors(contexts: ExecutionContext<never>[]): ExecutorMap {
     "resize-image": executor,
     "trim-video": executor,
     "concat-videos": executor,
+    "generate-video": executor,
   };
 }
 

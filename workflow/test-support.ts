@@ -72,6 +72,8 @@ export function defaultOutputs(request: RunNodeRequest): NodeOutputs {
     case "trim-video":
     case "concat-videos":
       return { output: media(`output-${request.nodeId}`, "video") };
+    case "generate-video":
+      return { video: media(`output-${request.nodeId}`, "video") };
   }
 }
 

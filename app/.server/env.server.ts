@@ -41,6 +41,10 @@ export const EnvSchema = z.object({
   GEMINI_API_KEY: optionalString,
   /** Points the Gemini SDK at another endpoint (tests, proxies). */
   GEMINI_BASE_URL: optionalString,
+  /** How often a Generate Video node asks Gemini whether its video is ready (Veo takes 10 s to minutes). */
+  GEMINI_VIDEO_POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(10_000),
+  /** How long a Generate Video node waits for Gemini in all, counted from when Gemini accepted the request. */
+  GEMINI_VIDEO_TIMEOUT_MS: z.coerce.number().int().min(1).default(15 * 60_000),
   /** Most node executions one embedded run has in flight at once. */
   WEFT_NODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   MAX_GRAPH_NODES: z.coerce.number().int().positive().default(500),

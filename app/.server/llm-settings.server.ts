@@ -8,5 +8,11 @@ const LLM_IDLE_TIMEOUT_MS = 60_000;
 /** Gemini settings for executors, from the environment; the same in the app and in Trigger.dev tasks. */
 export function llmSettings(): LlmSettings {
   const config = env();
-  return { apiKey: config.GEMINI_API_KEY, baseUrl: config.GEMINI_BASE_URL, timeoutMs: LLM_IDLE_TIMEOUT_MS, catalog: getModelCatalog };
+  return {
+    apiKey: config.GEMINI_API_KEY,
+    baseUrl: config.GEMINI_BASE_URL,
+    timeoutMs: LLM_IDLE_TIMEOUT_MS,
+    catalog: getModelCatalog,
+    operationPolling: { intervalMs: config.GEMINI_VIDEO_POLL_INTERVAL_MS, timeoutMs: config.GEMINI_VIDEO_TIMEOUT_MS },
+  };
 }

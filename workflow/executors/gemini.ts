@@ -158,7 +158,8 @@ export async function imageParts(inputs: NodeInputs, media: MediaStore, signal: 
   return parts;
 }
 
-function firstFrameAsPng(path: string, signal: AbortSignal): Promise<Buffer> {
+/** The first frame of an image file as PNG bytes (for formats Gemini does not take, such as GIF). */
+export function firstFrameAsPng(path: string, signal: AbortSignal): Promise<Buffer> {
   return withTempDir(async (dir) => {
     const target = join(dir, "image.png");
     await runFfmpeg(ffmpegCommand(path).outputOptions("-frames:v", "1").output(target), signal);

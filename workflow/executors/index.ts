@@ -3,6 +3,7 @@ import { concatVideos } from "./concat-videos";
 import { cropImage } from "./crop-image";
 import { extractFrame } from "./extract-frame";
 import { generateImage } from "./generate-image";
+import { generateVideo } from "./generate-video";
 import { resizeImage } from "./resize-image";
 import { runLlm } from "./run-llm";
 import { text } from "./text";
@@ -22,4 +23,5 @@ export const executors = {
   "resize-image": resizeImage,
   "trim-video": trimVideo,
   "concat-videos": concatVideos,
+  "generate-video": generateVideo,
 } satisfies ExecutorMap;

@@ -23,6 +23,7 @@ describe("node registry", () => {
       "upload-video",
       "run-llm",
       "generate-image",
+      "generate-video",
       "crop-image",
       "extract-frame",
       "resize-image",
@@ -47,6 +48,7 @@ describe("node registry", () => {
     expect(NODE_TYPES.filter((type) => runsAsTask(type))).toEqual([
       "run-llm",
       "generate-image",
+      "generate-video",
       "crop-image",
       "extract-frame",
       "resize-image",

@@ -3,6 +3,7 @@ import { concatVideosNode } from "./concat-videos";
 import { cropImageNode } from "./crop-image";
 import { extractFrameNode } from "./extract-frame";
 import { generateImageNode } from "./generate-image";
+import { generateVideoNode } from "./generate-video";
 import { resizeImageNode } from "./resize-image";
 import { runLlmNode } from "./run-llm";
 import { textNode } from "./text";
@@ -21,6 +22,7 @@ export const NODE_DEFINITIONS = {
   [uploadVideoNode.type]: uploadVideoNode,
   [runLlmNode.type]: runLlmNode,
   [generateImageNode.type]: generateImageNode,
+  [generateVideoNode.type]: generateVideoNode,
   [cropImageNode.type]: cropImageNode,
   [extractFrameNode.type]: extractFrameNode,
   [resizeImageNode.type]: resizeImageNode,

@@ -7,7 +7,14 @@ import { createAccessToken } from "./access-token.server";
 import type { EngineHandle, WorkflowEngine } from "./engine.server";
 import { createTextChunker } from "~/lib/llm-text-stream";
 import { runEvents, type RunEvents } from "./run-events.server";
-import { endRunWithoutEngine, findInterruptedRuns, loadRunForExecution, setEngineRunId, type RunForExecution } from "./run-store.server";
+import {
+  endRunWithoutEngine,
+  findInterruptedRuns,
+  loadRunForExecution,
+  nodeCheckpoint,
+  setEngineRunId,
+  type RunForExecution,
+} from "./run-store.server";
 import { executeStoredRun } from "./stored-run.server";
 
 export interface EmbeddedEngineOptions {
@@ -85,7 +92,11 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
   async function execute(runId: string, execution: Execution, loaded?: RunForExecution): Promise<void> {
     const run = loaded ?? (await loadRunForExecution(runId));
     if (!run) return;
-    const runInProcess = createInProcessRunNode(executors, { media: mediaStoreFor(run.ownerId), llm: options.llm });
+    const runInProcess = createInProcessRunNode(executors, {
+      media: mediaStoreFor(run.ownerId),
+      llm: options.llm,
+      checkpointFor: ({ runId: id, nodeId }) => nodeCheckpoint(id, nodeId),
+    });
     await executeStoredRun(
       runId,
       {

@@ -5,6 +5,7 @@ import { GraphSchema, type Graph } from "~workflow/graph";
 import { isFinishedRunStatus, UNFINISHED_RUN_STATUSES, type RunProgress } from "~workflow/run-progress";
 import { retryPlan, type PlanResult, type PreviousNodeResult, type ReusedNode, type RunPlan } from "~workflow/plan";
 import type { NodeRecordUpdate, RunHost } from "~workflow/host";
+import type { NodeCheckpoint } from "~workflow/execution";
 import type { NodeInputs, NodeOutputs } from "~workflow/values";
 
 // The database side of a run, shared by both modes: the embedded engine and the Trigger.dev
@@ -57,6 +58,25 @@ export function createRunStore(runId: string): RunStore {
       // A failed write is reported to this caller; the next report tries again.
       queue = write.catch(() => {});
       return write;
+    },
+  };
+}
+
+/**
+ * A node execution's checkpoint in its NodeExecution row, shared by both modes. Saved with a full
+ * (synchronous) commit, unlike node transitions: it is written once, before long-running work
+ * is polled, and losing it would mean paying for that work twice. Entering `queued` or `running`
+ * again (a resumed run) leaves it, which is the point.
+ */
+export function nodeCheckpoint(runId: string, nodeId: string): NodeCheckpoint {
+  return {
+    async load() {
+      const row = await db.nodeExecution.findUnique({ where: { runId_nodeId: { runId, nodeId } }, select: { checkpoint: true } });
+      return row?.checkpoint ?? undefined;
+    },
+    async save(state) {
+      const { count } = await db.nodeExecution.updateMany({ where: { runId, nodeId }, data: { checkpoint: toJson(state) } });
+      if (count === 0) throw new RunNotFoundError(runId);
     },
   };
 }

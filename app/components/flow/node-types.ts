@@ -6,6 +6,7 @@ import { ConcatVideosNode } from "./concat-videos-node";
 import { CropImageNode } from "./crop-image-node";
 import { ExtractFrameNode } from "./extract-frame-node";
 import { GenerateImageNode } from "./generate-image-node";
+import { GenerateVideoNode } from "./generate-video-node";
 import { ResizeImageNode } from "./resize-image-node";
 import { RunLlmNode } from "./run-llm-node";
 import { TextNode } from "./text-node";
@@ -25,4 +26,5 @@ export const nodeTypes = {
   "resize-image": ResizeImageNode,
   "trim-video": TrimVideoNode,
   "concat-videos": ConcatVideosNode,
+  "generate-video": GenerateVideoNode,
 } satisfies { [K in NodeType]: ComponentType<NodeProps<EditorNode>> };

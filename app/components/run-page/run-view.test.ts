@@ -8,6 +8,7 @@ const view = (fields: Partial<NodeRunView>): NodeRunView => ({
   preview: null,
   outputs: null,
   durationMs: 10,
+  startedAt: null,
   ...fields,
 });
 

@@ -16,6 +16,8 @@ export interface NodeRunView {
   /** Full outputs by port id, once the run's records are loaded (after the node finished). */
   outputs: NodeOutputs | null;
   durationMs: number | null;
+  /** When the node's current attempt started (ISO), for the time a long node has been working. */
+  startedAt: string | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
       preview: null,
       outputs: record.status === "success" ? record.outputs : null,
       durationMs: record.durationMs,
+      startedAt: record.startedAt?.toISOString() ?? null,
     };
   }
   for (const [nodeId, node] of Object.entries(progress?.nodes ?? {})) {
@@ -45,7 +48,7 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
     // The streamed text is whole where the progress' preview is cut short, until the record loads.
     const streamed = node.status === "running" || node.status === "success" ? texts[nodeId] : undefined;
     const preview = streamed ?? node.preview;
-    views[nodeId] = { status: node.status, error: node.error, preview, outputs: recorded, durationMs: node.durationMs };
+    views[nodeId] = { status: node.status, error: node.error, preview, outputs: recorded, durationMs: node.durationMs, startedAt: node.startedAt };
   }
   return views;
 }
@@ -107,6 +110,7 @@ function sameView(a: NodeRunView, b: NodeRunView): boolean {
     a.error === b.error &&
     a.preview === b.preview &&
     a.durationMs === b.durationMs &&
+    a.startedAt === b.startedAt &&
     sameOutputs(a.outputs, b.outputs)
   );
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "NodeExecution" ADD COLUMN     "checkpoint" JSONB;
