@@ -57,6 +57,8 @@ export function NodeOutputMedia({ nodeId, type, view }: { nodeId: string; type: 
 /**
  * Below the node's rows: why it failed or was skipped, and the text it produced (an LLM's,
  * growing while it streams, then the full answer). Media outputs sit in the output row instead.
+ * Every part has a fixed maximum height (scrolling past it), so a node's size never depends on
+ * what a run produced and the layout's gaps hold; node components get this from NodeShell.
  */
 export function NodeRunResult({ nodeId, type, view }: { nodeId: string; type: NodeType; view: NodeRunView }) {
   const display = nodeResultDisplay(type, view);
@@ -68,7 +70,7 @@ export function NodeRunResult({ nodeId, type, view }: { nodeId: string; type: No
       {problem ? (
         <p
           role={view.status === "failed" ? "alert" : undefined}
-          className={`nodrag select-text whitespace-pre-wrap break-words rounded-md px-2 py-1.5 text-[12px] leading-snug ${
+          className={`nodrag nowheel max-h-24 select-text overflow-y-auto whitespace-pre-wrap break-words rounded-md px-2 py-1.5 text-[12px] leading-snug ${
             view.status === "failed" ? "border border-red-500/40 bg-red-500/10 text-red-200" : "bg-zinc-500/10 text-zinc-400"
           }`}
         >
