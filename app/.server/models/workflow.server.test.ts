@@ -5,6 +5,7 @@ import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import { createTestUser } from "~test/users";
 import {
   createWorkflow,
+  createWorkflowFromTemplate,
   deleteWorkflow,
   duplicateWorkflow,
   getWorkflow,
@@ -155,5 +156,25 @@ describe("deleteWorkflow", () => {
     expect(await deleteWorkflow(owner, created.id)).toBe(true);
     expect(await getWorkflow(owner, created.id)).toBeNull();
     expect(await deleteWorkflow(owner, created.id)).toBe(false);
+  });
+});
+
+describe("createWorkflowFromTemplate", () => {
+  it("makes the owner a copy naming their own records of the sample media, and nothing for an unknown template", async () => {
+    const owner = await createTestUser();
+    const copy = await createWorkflowFromTemplate(owner, "video-highlights");
+    expect(copy).toMatchObject({ name: "Video highlights", version: 1 });
+    const upload = copy?.graph.nodes.find((node) => node.type === "upload-video");
+    const asset = await db.asset.findUnique({ where: { id: String(upload?.data.assetId) } });
+    expect(asset).toMatchObject({ ownerId: owner, originalName: "demo-video.mp4" });
+
+    // A second copy is a new workflow, reusing the owner's record of the same file.
+    const again = await createWorkflowFromTemplate(owner, "video-highlights");
+    expect(again?.id).not.toBe(copy?.id);
+    expect(again?.graph).toEqual(copy?.graph);
+    expect((await listWorkflows(owner)).map((workflow) => workflow.name)).toEqual(["Video highlights", "Video highlights"]);
+
+    expect(await createWorkflowFromTemplate(owner, "no-such-template")).toBeNull();
+    expect(await listWorkflows(owner)).toHaveLength(2);
   });
 });

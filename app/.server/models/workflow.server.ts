@@ -1,5 +1,8 @@
 import { db, type Prisma } from "~/.server/db.server";
+import { recordAsset } from "~/.server/models/asset.server";
+import { storeSampleMedia, type SampleMedia } from "~/.server/sample-assets.server";
 import { GraphSchema, type Graph } from "~workflow/graph";
+import { findTemplate, type WorkflowTemplate } from "~workflow/templates";
 import { MAX_WORKFLOW_NAME_LENGTH } from "~/lib/workflow-fields";
 
 // Every function takes the owner's id and filters by it, so another user's workflow id behaves
@@ -103,6 +106,35 @@ export async function duplicateWorkflow(ownerId: string, id: string): Promise<Wo
   const original = await getWorkflow(ownerId, id);
   if (!original) return null;
   return createWorkflow(ownerId, { name: copyName(original.name), graph: original.graph });
+}
+
+/** A copy of the template for the owner, or null when there is no template by that id. */
+export async function createWorkflowFromTemplate(ownerId: string, templateId: string): Promise<Workflow | null> {
+  const template = findTemplate(templateId);
+  if (!template) return null;
+  const samples = await storeSampleMedia();
+  return db.$transaction((tx) => copyTemplate(tx, ownerId, template, samples));
+}
+
+/**
+ * The template as the owner's workflow, its upload nodes naming the owner's records of the
+ * shipped sample files (made here if missing), so it runs without uploads. Takes a transaction
+ * client so sign-up can make the account's sample together with the account.
+ */
+export async function copyTemplate(
+  client: Prisma.TransactionClient,
+  ownerId: string,
+  template: WorkflowTemplate,
+  samples: SampleMedia,
+): Promise<Workflow> {
+  const image = await recordAsset(client, ownerId, samples.image, samples.image.originalName);
+  const video = await recordAsset(client, ownerId, samples.video, samples.video.originalName);
+  const graph = template.graph({ imageAssetId: image.id, videoAssetId: video.id });
+  const row = await client.workflow.create({
+    data: { ownerId, name: template.name, graph: toJson(graph) },
+    select: WORKFLOW_FIELDS,
+  });
+  return toWorkflow(row);
 }
 
 function copyName(name: string): string {
