@@ -33,9 +33,9 @@ describe("workflows of an owner", () => {
     const olderUpdatedAt = await backdate(older.id, 2);
     const newerUpdatedAt = await backdate(newer.id, 1);
 
-    expect(await listWorkflows(owner)).toEqual([
-      { id: newer.id, name: "Newer", nodeCount: 0, createdAt: newer.createdAt, updatedAt: newerUpdatedAt },
-      { id: older.id, name: "Older", nodeCount: 9, createdAt: older.createdAt, updatedAt: olderUpdatedAt },
+    expect(await listWorkflows(owner)).toMatchObject([
+      { id: newer.id, name: "Newer", nodeCount: 0, createdAt: newer.createdAt, updatedAt: newerUpdatedAt, lastRun: null },
+      { id: older.id, name: "Older", nodeCount: 9, createdAt: older.createdAt, updatedAt: olderUpdatedAt, lastRun: null },
     ]);
 
     const renamed = await updateWorkflow(owner, older.id, { name: "Older, edited", version: 1 });
@@ -176,5 +176,58 @@ describe("createWorkflowFromTemplate", () => {
 
     expect(await createWorkflowFromTemplate(owner, "no-such-template")).toBeNull();
     expect(await listWorkflows(owner)).toHaveLength(2);
+  });
+});
+
+describe("listWorkflows' previews", () => {
+  async function addRun(ownerId: string, workflowId: string, status: "completed" | "failed", minutesAgo: number, outputs: object[] = []) {
+    const run = await db.workflowRun.create({
+      data: {
+        workflowId,
+        ownerId,
+        scope: "full",
+        status,
+        graphSnapshot: {},
+        createdAt: new Date(Date.now() - minutesAgo * 60_000),
+      },
+    });
+    for (const [index, output] of outputs.entries()) {
+      await db.nodeExecution.create({
+        data: {
+          runId: run.id,
+          workflowId,
+          nodeId: `node-${index}`,
+          nodeType: "crop-image",
+          status: "success",
+          outputs: output,
+          finishedAt: new Date(Date.now() - minutesAgo * 60_000 + index * 1000),
+        },
+      });
+    }
+    return run;
+  }
+
+  const image = (url: string) => ({ output: { kind: "image", url, assetId: "a", mime: "image/png" } });
+
+  it("gives each workflow its last run's status and time, the newest image that run made, and its graph's sketch", async () => {
+    const owner = await createTestUser();
+    const graph = sampleWorkflowGraph();
+    const ran = await createWorkflow(owner, { name: "Ran", graph });
+    const failed = await createWorkflow(owner, { name: "Failed", graph: EMPTY });
+    const never = await createWorkflow(owner, { name: "Never ran", graph });
+    await backdate(ran.id, 3);
+    await backdate(failed.id, 2);
+    await backdate(never.id, 1);
+    // An older run's image is not the last run's.
+    await addRun(owner, ran.id, "completed", 10, [image("/old.png")]);
+    const last = await addRun(owner, ran.id, "completed", 5, [image("/first.png"), { output: "some text" }, image("/newest.png")]);
+    await addRun(owner, failed.id, "failed", 4);
+
+    const [neverRow, failedRow, ranRow] = await listWorkflows(owner);
+    expect(ranRow).toMatchObject({ name: "Ran", lastRun: { status: "completed", createdAt: last.createdAt }, previewImageUrl: "/newest.png" });
+    expect(failedRow).toMatchObject({ name: "Failed", lastRun: { status: "failed" }, previewImageUrl: null, sketch: { nodes: [], edges: [] } });
+    expect(neverRow).toMatchObject({ name: "Never ran", lastRun: null, previewImageUrl: null });
+    expect(neverRow.sketch.nodes).toEqual(graph.nodes.map((node) => ({ id: node.id, x: node.position.x, y: node.position.y })));
+    expect(neverRow.sketch.edges).toEqual(graph.edges.map((edge) => ({ source: edge.source, target: edge.target })));
   });
 });
