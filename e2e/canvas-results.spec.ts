@@ -73,3 +73,19 @@ test("after a run with a long LLM answer, no two nodes of the sample overlap, co
   expect(overlaps(await nodeBoxes(page))).toEqual([]);
   expect((await description.boundingBox())?.height ?? 0).toBeLessThan(collapsedHeight + 200);
 });
+
+test("after a run of the Video highlights template, its clips and frame stay in their nodes and no two nodes overlap", async ({ page }) => {
+  await programGemini({ tokenDelayMs: 0, reply: LONG_REPLY });
+  await signUp(page);
+  const chooser = page.getByRole("region", { name: "New from template" });
+  await chooser.getByRole("button", { name: "Choose a template" }).click();
+  await chooser.getByRole("button", { name: "Use Video highlights" }).click();
+  const caption = page.getByTestId("node-caption");
+  await expect(caption).toBeVisible();
+  await page.getByRole("button", { name: "Run workflow" }).click();
+  await expect(caption).toHaveAttribute("data-run-status", "success", { timeout: 60_000 });
+  await expect(page.getByTestId("node-highlights")).toHaveAttribute("data-run-status", "success", { timeout: 60_000 });
+  await caption.getByRole("button", { name: "Show more" }).click();
+  await page.screenshot({ path: test.info().outputPath("video-highlights.png") });
+  expect(overlaps(await nodeBoxes(page))).toEqual([]);
+});

@@ -9,13 +9,13 @@ export const videoHighlights: WorkflowTemplate = {
   graph: (assets) => {
     const video = node("demo-video", "upload-video", 0, 0, { assetId: assets.videoAssetId ?? null });
     const opening = node("opening", "trim-video", 400, 0, { start: 0, end: "30%" });
-    const finale = node("finale", "trim-video", 400, 280, { start: "60%", end: "90%" });
-    const highlights = node("highlights", "concat-videos", 800, 100, {});
-    const frame = node("key-frame", "extract-frame", 400, 560, { timestamp: "50%" });
-    const prompt = node("caption-prompt", "text", 400, 780, {
+    const finale = node("finale", "trim-video", 400, 400, { start: "60%", end: "90%" });
+    const highlights = node("highlights", "concat-videos", 800, 160, {});
+    const frame = node("key-frame", "extract-frame", 400, 800, { timestamp: "50%" });
+    const prompt = node("caption-prompt", "text", 400, 1040, {
       text: "You are a social media editor. Write a one-sentence caption for a product video, based on this frame.",
     });
-    const caption = node("caption", "run-llm", 800, 560, { user_message: "Write the caption." });
+    const caption = node("caption", "run-llm", 800, 800, { user_message: "Write the caption." });
     return {
       nodes: [video, opening, finale, highlights, frame, prompt, caption],
       edges: [
