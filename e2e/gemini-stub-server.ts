@@ -5,7 +5,7 @@ import { invalidApiKey, startGeminiStub, stubModel, textReply } from "~test/gemi
 // The Gemini stand-in for the e2e suite (playwright.config.ts starts it beside the app): the
 // stub from test/gemini-stub.ts behind a fixed port, so the app's GEMINI_BASE_URL can name it,
 // plus a control endpoint the specs call to program the replies (the model list is E2E_STUB_MODELS):
-//   POST /__control {"fail": "invalid-key" | null, "tokenDelayMs": 40}  → the settings now in force
+//   POST /__control {"fail": "invalid-key" | null, "tokenDelayMs": 40, "reply": "…" | null}  → the settings now in force
 //   GET  /__control                                                     → the settings and how many requests came
 
 export const GEMINI_STUB_PORT = Number(process.env.E2E_GEMINI_PORT ?? 3219);
@@ -48,15 +48,19 @@ export const STUB_REPLY_TOKENS = [
 export interface StubSettings {
   fail: "invalid-key" | null;
   tokenDelayMs: number;
+  /** A reply in place of STUB_REPLY_TOKENS (e.g. a long one), streamed a word at a time. */
+  reply: string | null;
 }
 
-const DEFAULT_SETTINGS: StubSettings = { fail: null, tokenDelayMs: 40 };
+const DEFAULT_SETTINGS: StubSettings = { fail: null, tokenDelayMs: 40, reply: null };
+
+const replyTokens = (reply: string | null) => (reply === null ? STUB_REPLY_TOKENS : reply.split(/(?<= )/));
 
 async function main() {
   const stub = await startGeminiStub({ apiKey: GEMINI_STUB_API_KEY, models: E2E_STUB_MODELS });
   let settings = DEFAULT_SETTINGS;
   const apply = () =>
-    stub.program(settings.fail === "invalid-key" ? invalidApiKey() : textReply(STUB_REPLY_TOKENS, { tokenDelayMs: settings.tokenDelayMs }));
+    stub.program(settings.fail === "invalid-key" ? invalidApiKey() : textReply(replyTokens(settings.reply), { tokenDelayMs: settings.tokenDelayMs }));
   apply();
 
   const control = async (request: IncomingMessage, response: ServerResponse) => {
@@ -67,6 +71,7 @@ async function main() {
       settings = {
         fail: body.fail === "invalid-key" ? "invalid-key" : null,
         tokenDelayMs: typeof body.tokenDelayMs === "number" ? body.tokenDelayMs : DEFAULT_SETTINGS.tokenDelayMs,
+        reply: typeof body.reply === "string" ? body.reply : null,
       };
       apply();
     }

@@ -1,5 +1,6 @@
-import type { Graph, GraphEdge, GraphNode } from "./graph";
-import { NODE_DEFINITIONS, type InputPortId, type NodeParams, type NodeType, type OutputPortId } from "./nodes/registry";
+import type { Graph } from "./graph";
+import { edge, node } from "./templates/graph-builder";
+import type { SampleAssets } from "./templates/types";
 
 export const SAMPLE_WORKFLOW_NAME = "Product Marketing Kit";
 
@@ -7,10 +8,10 @@ export const SAMPLE_WORKFLOW_NAME = "Product Marketing Kit";
  * The workflow every new account starts with (PRODUCT.md, "Sample workflow"). Two branches, a
  * product photo and a product video, converge on the final LLM, which therefore runs last.
  * Asset ids are passed in because the shipped sample files are stored per account.
+ * The positions leave room for each node's bounded result area (an LLM's answer expanded,
+ * a thumbnail), so a run never makes two nodes overlap (e2e/canvas-results.spec.ts).
  */
-export function sampleWorkflowGraph(
-  assets: { imageAssetId?: string | null; videoAssetId?: string | null } = {},
-): Graph {
+export function sampleWorkflowGraph(assets: SampleAssets = {}): Graph {
   const photo = node("product-photo", "upload-image", 0, 0, { assetId: assets.imageAssetId ?? null });
   const crop = node("crop-product", "crop-image", 400, 0, {
     x_percent: 10,
@@ -18,19 +19,19 @@ export function sampleWorkflowGraph(
     width_percent: 80,
     height_percent: 80,
   });
-  const copywriterPrompt = node("copywriter-prompt", "text", 400, 320, {
+  const copywriterPrompt = node("copywriter-prompt", "text", 400, 380, {
     text: "You are a professional marketing copywriter. Generate a compelling one-paragraph product description.",
   });
-  const productDetails = node("product-details", "text", 400, 560, {
+  const productDetails = node("product-details", "text", 400, 640, {
     text: "Product: Wireless Bluetooth Headphones. Features: Noise cancellation, 30-hour battery, foldable design.",
   });
   const description = node("product-description", "run-llm", 800, 240, {});
-  const video = node("product-video", "upload-video", 0, 840, { assetId: assets.videoAssetId ?? null });
-  const frame = node("video-frame", "extract-frame", 400, 840, { timestamp: "50%" });
-  const socialPrompt = node("social-media-prompt", "text", 800, 640, {
+  const video = node("product-video", "upload-video", 0, 920, { assetId: assets.videoAssetId ?? null });
+  const frame = node("video-frame", "extract-frame", 400, 920, { timestamp: "50%" });
+  const socialPrompt = node("social-media-prompt", "text", 800, 880, {
     text: "You are a social media manager. Create a tweet-length marketing post based on the product image and video frame.",
   });
-  const post = node("social-media-post", "run-llm", 1200, 480, {});
+  const post = node("social-media-post", "run-llm", 1200, 520, {});
 
   return {
     nodes: [photo, crop, copywriterPrompt, productDetails, description, video, frame, socialPrompt, post],
@@ -45,33 +46,5 @@ export function sampleWorkflowGraph(
       edge(crop, "output", post, "images"),
       edge(frame, "output", post, "images"),
     ],
-  };
-}
-
-type TypedNode<T extends NodeType> = GraphNode & { type: T };
-
-function node<T extends NodeType>(
-  id: string,
-  type: T,
-  x: number,
-  y: number,
-  params: Partial<NodeParams<T>>,
-): TypedNode<T> {
-  return { id, type, position: { x, y }, data: NODE_DEFINITIONS[type].params.parse(params) };
-}
-
-// Typed by the nodes' types, so a renamed port is a compile error here rather than a broken sample.
-function edge<S extends NodeType, T extends NodeType>(
-  source: TypedNode<S>,
-  sourceHandle: OutputPortId<S>,
-  target: TypedNode<T>,
-  targetHandle: InputPortId<T>,
-): GraphEdge {
-  return {
-    id: `${source.id}.${sourceHandle}->${target.id}.${targetHandle}`,
-    source: source.id,
-    sourceHandle,
-    target: target.id,
-    targetHandle,
   };
 }

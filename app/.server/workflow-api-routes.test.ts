@@ -373,6 +373,21 @@ describe("the workflows page's actions", () => {
     });
   });
 
+  it("opens a copy of the chosen template, and answers an unknown template with a 404 and nothing made", async () => {
+    const userId = await createTestUser();
+    const result = await submit(userId, { intent: "template", templateId: "video-highlights" });
+    const [workflow] = await listWorkflows(userId);
+    expect(workflow).toMatchObject({ name: "Video highlights", nodeCount: 7 });
+    expect(result).toEqual({ status: 302, location: `/workflows/${workflow.id}` });
+
+    expect(await submit(userId, { intent: "template", templateId: "no-such-template" })).toMatchObject({
+      status: 404,
+      data: { ok: false, intent: "template" },
+    });
+    expect(await submit(userId, { intent: "template" })).toMatchObject({ status: 400, data: { ok: false, intent: "template" } });
+    expect(await listWorkflows(userId)).toHaveLength(1);
+  });
+
   it("does not rename, duplicate or delete another user's workflow", async () => {
     const ownerId = await createTestUser();
     const created = await createWorkflow(ownerId, { name: "Private", graph: EMPTY });

@@ -1,7 +1,11 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { useState } from "react";
+import type { SketchInput } from "~/lib/graph-sketch";
 import { MAX_WORKFLOW_NAME_LENGTH } from "~/lib/workflow-fields";
 import { formatRelativeTime } from "~/lib/relative-time";
+import type { RunStatus } from "~workflow/run-progress";
+import { GraphSketch } from "./graph-sketch";
+import { RunStatusBadge } from "./runs/status-badge";
 
 /** What the workflows page's action answers when it does not redirect. */
 export type WorkflowsActionData =
@@ -20,6 +24,9 @@ export interface WorkflowListEntry {
   name: string;
   nodeCount: number;
   updatedAt: Date | string;
+  lastRun: { status: RunStatus; createdAt: Date | string } | null;
+  previewImageUrl: string | null;
+  sketch: SketchInput;
 }
 
 const buttonClass = "rounded border border-line px-3 py-1 text-sm text-zinc-200 hover:bg-panel-2 disabled:opacity-60";
@@ -40,6 +47,7 @@ export function WorkflowListItem({ workflow, now }: { workflow: WorkflowListEntr
   return (
     <li className="rounded-lg border border-line bg-panel p-4">
       <div className="flex flex-wrap items-center gap-4">
+        <WorkflowPreview workflow={workflow} />
         <div className="min-w-0 flex-1">
           <Link to={`/workflows/${workflow.id}`} className="block truncate font-medium text-zinc-100 hover:text-accent">
             {name}
@@ -49,6 +57,19 @@ export function WorkflowListItem({ workflow, now }: { workflow: WorkflowListEntr
             <time dateTime={new Date(workflow.updatedAt).toISOString()}>
               {formatRelativeTime(workflow.updatedAt, now)}
             </time>
+          </p>
+          <p className="mt-1 flex items-center gap-2 text-sm text-zinc-400" data-testid="last-run">
+            {workflow.lastRun ? (
+              <>
+                <span>Last run</span>
+                <RunStatusBadge status={workflow.lastRun.status} />
+                <time dateTime={new Date(workflow.lastRun.createdAt).toISOString()}>
+                  {formatRelativeTime(workflow.lastRun.createdAt, now)}
+                </time>
+              </>
+            ) : (
+              "Not run yet"
+            )}
           </p>
         </div>
         {mode === "idle" ? (
@@ -119,4 +140,20 @@ export function WorkflowListItem({ workflow, now }: { workflow: WorkflowListEntr
       ) : null}
     </li>
   );
+}
+
+/** The last run's newest image when it made one, else the graph's sketch: fixed size, never stretching the row. */
+function WorkflowPreview({ workflow }: { workflow: WorkflowListEntry }) {
+  const className = "h-16 w-24 shrink-0";
+  if (workflow.previewImageUrl) {
+    return (
+      <img
+        src={workflow.previewImageUrl}
+        alt={`Latest output of ${workflow.name}`}
+        loading="lazy"
+        className={`${className} rounded-md border border-line bg-black/40 object-cover`}
+      />
+    );
+  }
+  return <GraphSketch graph={workflow.sketch} className={className} />;
 }

@@ -15,7 +15,15 @@ const CreateWorkflowBodySchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireApiUserId(request);
-  return json({ workflows: await listWorkflows(userId) });
+  // The API's list is what README documents; the page's previews (sketch, image) stay the page's.
+  const workflows = (await listWorkflows(userId)).map(({ id, name, nodeCount, createdAt, updatedAt }) => ({
+    id,
+    name,
+    nodeCount,
+    createdAt,
+    updatedAt,
+  }));
+  return json({ workflows });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

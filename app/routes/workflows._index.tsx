@@ -15,6 +15,7 @@ import { readFormData } from "~/.server/http.server";
 import { graphLimits, maxGraphBodyBytes } from "~/.server/graph.server";
 import {
   createWorkflow,
+  createWorkflowFromTemplate,
   deleteWorkflow,
   duplicateWorkflow,
   listWorkflows,
@@ -22,10 +23,12 @@ import {
 } from "~/.server/models/workflow.server";
 import { getUserById } from "~/.server/models/user.server";
 import { AppHeader } from "~/components/app-header";
+import { TemplateChooser } from "~/components/template-chooser";
 import { WorkflowListItem, type WorkflowsActionData } from "~/components/workflow-list-item";
 import { parseWorkflowDocument } from "~/lib/workflow-document";
 import { MAX_WORKFLOW_NAME_LENGTH, WorkflowIdSchema, WorkflowNameSchema } from "~/lib/workflow-fields";
 import { formatBytes } from "~workflow/format-bytes";
+import { WORKFLOW_TEMPLATES } from "~workflow/templates";
 
 export const meta: MetaFunction = () => [{ title: "Workflows · Weft" }];
 
@@ -33,6 +36,7 @@ const WorkflowsIntentSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("create"), name: WorkflowNameSchema }),
+    z.object({ intent: z.literal("template"), templateId: z.string().min(1, "Choose a template.").max(100) }),
     z.object({ intent: z.literal("rename"), workflowId: WorkflowIdSchema, name: WorkflowNameSchema }),
     z.object({ intent: z.literal("duplicate"), workflowId: WorkflowIdSchema }),
     z.object({ intent: z.literal("delete"), workflowId: WorkflowIdSchema }),
@@ -50,7 +54,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserId(request);
   const [user, workflows] = await Promise.all([getUserById(userId), listWorkflows(userId)]);
   if (!user) throw redirect("/login");
-  return { email: user.email, workflows, now: new Date() };
+  const templates = WORKFLOW_TEMPLATES.map((template) => {
+    const graph = template.graph({});
+    return {
+      id: template.id,
+      name: template.name,
+      description: template.description,
+      sketch: {
+        nodes: graph.nodes.map((node) => ({ id: node.id, x: node.position.x, y: node.position.y })),
+        edges: graph.edges.map((edge) => ({ source: edge.source, target: edge.target })),
+      },
+    };
+  });
+  return { email: user.email, workflows, templates, now: new Date() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -66,6 +82,11 @@ export async function action({ request }: ActionFunctionArgs) {
   switch (input.intent) {
     case "create": {
       const workflow = await createWorkflow(userId, { name: input.name, graph: { nodes: [], edges: [] } });
+      return redirect(`/workflows/${workflow.id}`);
+    }
+    case "template": {
+      const workflow = await createWorkflowFromTemplate(userId, input.templateId);
+      if (!workflow) return failure(input.intent, "There is no such template; reload the page to see the templates on offer.", 404);
       return redirect(`/workflows/${workflow.id}`);
     }
     case "rename":
@@ -127,7 +148,7 @@ const primaryButtonClass =
   "rounded bg-accent px-4 py-2 font-medium text-white hover:bg-accent-strong disabled:cursor-wait disabled:opacity-60";
 
 export default function WorkflowsPage() {
-  const { email, workflows, now } = useLoaderData<typeof loader>();
+  const { email, workflows, templates, now } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submittingIntent = navigation.state === "idle" ? null : navigation.formData?.get("intent");
@@ -209,6 +230,12 @@ export default function WorkflowsPage() {
             ) : null}
           </Form>
         </div>
+
+        <TemplateChooser
+          templates={templates}
+          pendingTemplateId={submittingIntent === "template" ? stringOrNull(navigation.formData?.get("templateId") ?? null) : null}
+          error={errorFor("template")?.error}
+        />
 
         <section aria-label="Your workflows" className="mt-8">
           {workflows.length === 0 ? (

@@ -1,10 +1,10 @@
 import { hashPassword, needsRehash, verifyPassword } from "~/.server/auth.server";
 import { db } from "~/.server/db.server";
 import { Prisma } from "~/.server/generated/prisma/client";
-import { recordAsset } from "~/.server/models/asset.server";
+import { copyTemplate } from "~/.server/models/workflow.server";
 import { storeSampleMedia } from "~/.server/sample-assets.server";
 import { normalizeEmail } from "~/lib/account";
-import { SAMPLE_WORKFLOW_NAME, sampleWorkflowGraph } from "~workflow/sample-workflow";
+import { productMarketingKit } from "~workflow/templates";
 
 /** What the app may know about a user; the password hash never leaves this module. */
 const PUBLIC_USER = { id: true, email: true, createdAt: true } as const;
@@ -24,16 +24,7 @@ export async function createUser({ email, password }: { email: string; password:
   try {
     const user = await db.$transaction(async (tx) => {
       const created = await tx.user.create({ data: { email: normalized, passwordHash }, select: PUBLIC_USER });
-      const image = await recordAsset(tx, created.id, samples.image, samples.image.originalName);
-      const video = await recordAsset(tx, created.id, samples.video, samples.video.originalName);
-      await tx.workflow.create({
-        data: {
-          ownerId: created.id,
-          name: SAMPLE_WORKFLOW_NAME,
-          // A Graph is plain JSON by construction (GraphSchema), which Prisma's JSON input type cannot see.
-          graph: sampleWorkflowGraph({ imageAssetId: image.id, videoAssetId: video.id }) as Prisma.InputJsonValue,
-        },
-      });
+      await copyTemplate(tx, created.id, productMarketingKit, samples);
       return created;
     });
     return { ok: true, user };

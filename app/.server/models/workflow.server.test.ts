@@ -5,6 +5,7 @@ import { sampleWorkflowGraph } from "~workflow/sample-workflow";
 import { createTestUser } from "~test/users";
 import {
   createWorkflow,
+  createWorkflowFromTemplate,
   deleteWorkflow,
   duplicateWorkflow,
   getWorkflow,
@@ -32,9 +33,9 @@ describe("workflows of an owner", () => {
     const olderUpdatedAt = await backdate(older.id, 2);
     const newerUpdatedAt = await backdate(newer.id, 1);
 
-    expect(await listWorkflows(owner)).toEqual([
-      { id: newer.id, name: "Newer", nodeCount: 0, createdAt: newer.createdAt, updatedAt: newerUpdatedAt },
-      { id: older.id, name: "Older", nodeCount: 9, createdAt: older.createdAt, updatedAt: olderUpdatedAt },
+    expect(await listWorkflows(owner)).toMatchObject([
+      { id: newer.id, name: "Newer", nodeCount: 0, createdAt: newer.createdAt, updatedAt: newerUpdatedAt, lastRun: null },
+      { id: older.id, name: "Older", nodeCount: 9, createdAt: older.createdAt, updatedAt: olderUpdatedAt, lastRun: null },
     ]);
 
     const renamed = await updateWorkflow(owner, older.id, { name: "Older, edited", version: 1 });
@@ -155,5 +156,78 @@ describe("deleteWorkflow", () => {
     expect(await deleteWorkflow(owner, created.id)).toBe(true);
     expect(await getWorkflow(owner, created.id)).toBeNull();
     expect(await deleteWorkflow(owner, created.id)).toBe(false);
+  });
+});
+
+describe("createWorkflowFromTemplate", () => {
+  it("makes the owner a copy naming their own records of the sample media, and nothing for an unknown template", async () => {
+    const owner = await createTestUser();
+    const copy = await createWorkflowFromTemplate(owner, "video-highlights");
+    expect(copy).toMatchObject({ name: "Video highlights", version: 1 });
+    const upload = copy?.graph.nodes.find((node) => node.type === "upload-video");
+    const asset = await db.asset.findUnique({ where: { id: String(upload?.data.assetId) } });
+    expect(asset).toMatchObject({ ownerId: owner, originalName: "demo-video.mp4" });
+
+    // A second copy is a new workflow, reusing the owner's record of the same file.
+    const again = await createWorkflowFromTemplate(owner, "video-highlights");
+    expect(again?.id).not.toBe(copy?.id);
+    expect(again?.graph).toEqual(copy?.graph);
+    expect((await listWorkflows(owner)).map((workflow) => workflow.name)).toEqual(["Video highlights", "Video highlights"]);
+
+    expect(await createWorkflowFromTemplate(owner, "no-such-template")).toBeNull();
+    expect(await listWorkflows(owner)).toHaveLength(2);
+  });
+});
+
+describe("listWorkflows' previews", () => {
+  async function addRun(ownerId: string, workflowId: string, status: "completed" | "failed", minutesAgo: number, outputs: object[] = []) {
+    const run = await db.workflowRun.create({
+      data: {
+        workflowId,
+        ownerId,
+        scope: "full",
+        status,
+        graphSnapshot: {},
+        createdAt: new Date(Date.now() - minutesAgo * 60_000),
+      },
+    });
+    for (const [index, output] of outputs.entries()) {
+      await db.nodeExecution.create({
+        data: {
+          runId: run.id,
+          workflowId,
+          nodeId: `node-${index}`,
+          nodeType: "crop-image",
+          status: "success",
+          outputs: output,
+          finishedAt: new Date(Date.now() - minutesAgo * 60_000 + index * 1000),
+        },
+      });
+    }
+    return run;
+  }
+
+  const image = (url: string) => ({ output: { kind: "image", url, assetId: "a", mime: "image/png" } });
+
+  it("gives each workflow its last run's status and time, the newest image that run made, and its graph's sketch", async () => {
+    const owner = await createTestUser();
+    const graph = sampleWorkflowGraph();
+    const ran = await createWorkflow(owner, { name: "Ran", graph });
+    const failed = await createWorkflow(owner, { name: "Failed", graph: EMPTY });
+    const never = await createWorkflow(owner, { name: "Never ran", graph });
+    await backdate(ran.id, 3);
+    await backdate(failed.id, 2);
+    await backdate(never.id, 1);
+    // An older run's image is not the last run's.
+    await addRun(owner, ran.id, "completed", 10, [image("/old.png")]);
+    const last = await addRun(owner, ran.id, "completed", 5, [image("/first.png"), { output: "some text" }, image("/newest.png")]);
+    await addRun(owner, failed.id, "failed", 4);
+
+    const [neverRow, failedRow, ranRow] = await listWorkflows(owner);
+    expect(ranRow).toMatchObject({ name: "Ran", lastRun: { status: "completed", createdAt: last.createdAt }, previewImageUrl: "/newest.png" });
+    expect(failedRow).toMatchObject({ name: "Failed", lastRun: { status: "failed" }, previewImageUrl: null, sketch: { nodes: [], edges: [] } });
+    expect(neverRow).toMatchObject({ name: "Never ran", lastRun: null, previewImageUrl: null });
+    expect(neverRow.sketch.nodes).toEqual(graph.nodes.map((node) => ({ id: node.id, x: node.position.x, y: node.position.y })));
+    expect(neverRow.sketch.edges).toEqual(graph.edges.map((edge) => ({ source: edge.source, target: edge.target })));
   });
 });

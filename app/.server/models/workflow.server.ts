@@ -1,5 +1,10 @@
 import { db, type Prisma } from "~/.server/db.server";
+import { recordAsset } from "~/.server/models/asset.server";
+import { storeSampleMedia, type SampleMedia } from "~/.server/sample-assets.server";
 import { GraphSchema, type Graph } from "~workflow/graph";
+import { findTemplate, type WorkflowTemplate } from "~workflow/templates";
+import type { RunStatus } from "~workflow/run-progress";
+import type { SketchInput } from "~/lib/graph-sketch";
 import { MAX_WORKFLOW_NAME_LENGTH } from "~/lib/workflow-fields";
 
 // Every function takes the owner's id and filters by it, so another user's workflow id behaves
@@ -11,7 +16,16 @@ export interface WorkflowSummary {
   nodeCount: number;
   createdAt: Date;
   updatedAt: Date;
+  /** The newest run, or null before the first. */
+  lastRun: { status: RunStatus; createdAt: Date } | null;
+  /** The URL of the newest image the last run produced, if any. */
+  previewImageUrl: string | null;
+  /** Enough of the graph to sketch it (the first SKETCH_MAX_NODES nodes). */
+  sketch: SketchInput;
 }
+
+/** A sketch is a thumbnail: beyond this many nodes it would show nothing more. */
+const SKETCH_MAX_NODES = 200;
 
 export interface Workflow {
   id: string;
@@ -31,14 +45,61 @@ const WORKFLOW_FIELDS = { id: true, name: true, graph: true, version: true, crea
 
 type WorkflowRow = Prisma.WorkflowGetPayload<{ select: typeof WORKFLOW_FIELDS }>;
 
-/** The owner's workflows, most recently changed first. */
+/** The owner's workflows, most recently changed first, each with its last run and what to preview it by. */
 export async function listWorkflows(ownerId: string): Promise<WorkflowSummary[]> {
-  // Counting in SQL keeps whole graphs (up to MAX_GRAPH_BYTES each) out of a list that shows a number.
-  return db.$queryRaw<WorkflowSummary[]>`
-    SELECT "id", "name", "createdAt", "updatedAt", jsonb_array_length("graph"->'nodes') AS "nodeCount"
-    FROM "Workflow"
-    WHERE "ownerId" = ${ownerId}
-    ORDER BY "updatedAt" DESC, "id" DESC`;
+  // One statement for the whole list (no query per workflow): each last run is one step down
+  // the (workflowId, createdAt) index, its image one step down (runId, nodeId). Only positions
+  // and edge ends leave the database, keeping whole graphs (up to MAX_GRAPH_BYTES each) out.
+  const rows = await db.$queryRaw<ListRow[]>`
+    SELECT w."id", w."name", w."createdAt", w."updatedAt",
+           jsonb_array_length(w."graph"->'nodes') AS "nodeCount",
+           last_run."status" AS "lastRunStatus", last_run."createdAt" AS "lastRunAt",
+           image."url" AS "previewImageUrl",
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('id', n->>'id', 'x', n->'position'->'x', 'y', n->'position'->'y')), '[]')
+              FROM (SELECT n FROM jsonb_array_elements(w."graph"->'nodes') AS n LIMIT ${SKETCH_MAX_NODES}) AS nodes) AS "sketchNodes",
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('source', e->>'source', 'target', e->>'target')), '[]')
+              FROM jsonb_array_elements(w."graph"->'edges') AS e) AS "sketchEdges"
+    FROM "Workflow" AS w
+    LEFT JOIN LATERAL (
+      SELECT r."id", r."status", r."createdAt" FROM "WorkflowRun" AS r
+      WHERE r."workflowId" = w."id"
+      ORDER BY r."createdAt" DESC, r."id" DESC
+      LIMIT 1
+    ) AS last_run ON true
+    LEFT JOIN LATERAL (
+      SELECT output.value->>'url' AS "url"
+      FROM "NodeExecution" AS ne, jsonb_each(ne."outputs") AS output
+      WHERE ne."runId" = last_run."id" AND ne."status" = 'success'
+        AND jsonb_typeof(ne."outputs") = 'object' AND jsonb_typeof(output.value) = 'object'
+        AND output.value->>'kind' = 'image'
+      ORDER BY ne."finishedAt" DESC NULLS LAST, ne."nodeId"
+      LIMIT 1
+    ) AS image ON true
+    WHERE w."ownerId" = ${ownerId}
+    ORDER BY w."updatedAt" DESC, w."id" DESC`;
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    nodeCount: row.nodeCount,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    lastRun: row.lastRunStatus && row.lastRunAt ? { status: row.lastRunStatus, createdAt: row.lastRunAt } : null,
+    previewImageUrl: row.previewImageUrl,
+    sketch: { nodes: row.sketchNodes, edges: row.sketchEdges },
+  }));
+}
+
+interface ListRow {
+  id: string;
+  name: string;
+  nodeCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  lastRunStatus: RunStatus | null;
+  lastRunAt: Date | null;
+  previewImageUrl: string | null;
+  sketchNodes: SketchInput["nodes"];
+  sketchEdges: SketchInput["edges"];
 }
 
 export async function getWorkflow(ownerId: string, id: string): Promise<Workflow | null> {
@@ -103,6 +164,35 @@ export async function duplicateWorkflow(ownerId: string, id: string): Promise<Wo
   const original = await getWorkflow(ownerId, id);
   if (!original) return null;
   return createWorkflow(ownerId, { name: copyName(original.name), graph: original.graph });
+}
+
+/** A copy of the template for the owner, or null when there is no template by that id. */
+export async function createWorkflowFromTemplate(ownerId: string, templateId: string): Promise<Workflow | null> {
+  const template = findTemplate(templateId);
+  if (!template) return null;
+  const samples = await storeSampleMedia();
+  return db.$transaction((tx) => copyTemplate(tx, ownerId, template, samples));
+}
+
+/**
+ * The template as the owner's workflow, its upload nodes naming the owner's records of the
+ * shipped sample files (made here if missing), so it runs without uploads. Takes a transaction
+ * client so sign-up can make the account's sample together with the account.
+ */
+export async function copyTemplate(
+  client: Prisma.TransactionClient,
+  ownerId: string,
+  template: WorkflowTemplate,
+  samples: SampleMedia,
+): Promise<Workflow> {
+  const image = await recordAsset(client, ownerId, samples.image, samples.image.originalName);
+  const video = await recordAsset(client, ownerId, samples.video, samples.video.originalName);
+  const graph = template.graph({ imageAssetId: image.id, videoAssetId: video.id });
+  const row = await client.workflow.create({
+    data: { ownerId, name: template.name, graph: toJson(graph) },
+    select: WORKFLOW_FIELDS,
+  });
+  return toWorkflow(row);
 }
 
 function copyName(name: string): string {

@@ -36,44 +36,46 @@ export function NodeRunStatus({ view }: { view: NodeRunView }) {
   );
 }
 
-/** A media output as a small thumbnail in the node's output row (opening full size), keeping the node compact. */
+/** An image output as a small thumbnail in the node's output row, opening full size in the lightbox. */
 export function NodeOutputMedia({ nodeId, type, view }: { nodeId: string; type: NodeType; view: NodeRunView }) {
   const result = nodeResultDisplay(type, view);
-  if (result?.kind === "image") return <ImageThumbnail url={result.url} alt={`Output of ${nodeId}`} className="mr-auto h-12 w-20" />;
-  if (result?.kind === "video") {
-    return (
-      <video
-        controls
-        preload="metadata"
-        src={result.url}
-        aria-label={`Output of ${nodeId}`}
-        className="nodrag nowheel mr-auto h-12 w-20 rounded-md border border-line bg-black"
-      />
-    );
-  }
-  return null;
+  if (result?.kind !== "image") return null;
+  return <ImageThumbnail url={result.url} alt={`Output of ${nodeId}`} className="mr-auto h-12 w-20" />;
 }
 
 /**
  * Below the node's rows: why it failed or was skipped, and the text it produced (an LLM's,
- * growing while it streams, then the full answer). Media outputs sit in the output row instead.
+ * growing while it streams, then the full answer), or the video it made, playable in a fixed box
+ * (its own controls: no drag or zoom of the canvas through it). Images sit in the output row.
+ * Every part has a fixed maximum height (scrolling past it), so a node's size never depends on
+ * what a run produced and the layout's gaps hold; node components get this from NodeShell.
  */
 export function NodeRunResult({ nodeId, type, view }: { nodeId: string; type: NodeType; view: NodeRunView }) {
   const display = nodeResultDisplay(type, view);
   const result = display?.kind === "text" ? display : null;
+  const video = display?.kind === "video" ? display : null;
   const problem = view.status === "failed" || view.status === "skipped" ? view.error : null;
-  if (!result && !problem) return null;
+  if (!result && !video && !problem) return null;
   return (
     <section aria-label="Result" className="mx-3 mt-1 flex flex-col gap-2 border-t border-[#2c2c3a] pt-2">
       {problem ? (
         <p
           role={view.status === "failed" ? "alert" : undefined}
-          className={`nodrag select-text whitespace-pre-wrap break-words rounded-md px-2 py-1.5 text-[12px] leading-snug ${
+          className={`nodrag nowheel max-h-24 select-text overflow-y-auto whitespace-pre-wrap break-words rounded-md px-2 py-1.5 text-[12px] leading-snug ${
             view.status === "failed" ? "border border-red-500/40 bg-red-500/10 text-red-200" : "bg-zinc-500/10 text-zinc-400"
           }`}
         >
           {problem}
         </p>
+      ) : null}
+      {video ? (
+        <video
+          controls
+          preload="metadata"
+          src={video.url}
+          aria-label={`Output of ${nodeId}`}
+          className="nodrag nowheel h-36 w-full rounded-md border border-line bg-black object-contain"
+        />
       ) : null}
       {result ? (
         result.live ? (
