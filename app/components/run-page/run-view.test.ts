@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NodeRunView } from "~/components/flow/run-overlay";
-import { withoutMediaPreviews } from "./run-view";
+import { withoutCacheLinks, withoutMediaPreviews } from "./run-view";
 
 const view = (fields: Partial<NodeRunView>): NodeRunView => ({
   status: "success",
@@ -8,6 +8,8 @@ const view = (fields: Partial<NodeRunView>): NodeRunView => ({
   preview: null,
   outputs: null,
   durationMs: 10,
+  cached: false,
+  cachedFromRunId: null,
   ...fields,
 });
 
@@ -28,5 +30,13 @@ describe("withoutMediaPreviews", () => {
     expect(shown.crop).toEqual(view({ preview: null }));
     expect(shown.summary.preview).toBe("Meet the new");
     expect(shown.details.preview).toBe("Headphones");
+  });
+});
+
+describe("withoutCacheLinks", () => {
+  it("keeps a shared page's cached badge but drops the link to the run the visitor cannot see", () => {
+    const shown = withoutCacheLinks({ llm: view({ cached: true, cachedFromRunId: "run_other" }), crop: view({}) });
+    expect(shown.llm).toMatchObject({ cached: true, cachedFromRunId: null });
+    expect(shown.crop).toMatchObject({ cached: false, cachedFromRunId: null });
   });
 });

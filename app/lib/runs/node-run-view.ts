@@ -16,6 +16,10 @@ export interface NodeRunView {
   /** Full outputs by port id, once the run's records are loaded (after the node finished). */
   outputs: NodeOutputs | null;
   durationMs: number | null;
+  /** Took its outputs from the cache instead of executing (ADR 016). */
+  cached: boolean;
+  /** The run that made those outputs, to link to; null when not cached or not to be shown. */
+  cachedFromRunId: string | null;
 }
 
 /**
@@ -37,6 +41,8 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
       preview: null,
       outputs: record.status === "success" ? record.outputs : null,
       durationMs: record.durationMs,
+      cached: record.cachedFromExecutionId !== null,
+      cachedFromRunId: record.cachedFromRunId,
     };
   }
   for (const [nodeId, node] of Object.entries(progress?.nodes ?? {})) {
@@ -45,7 +51,15 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
     // The streamed text is whole where the progress' preview is cut short, until the record loads.
     const streamed = node.status === "running" || node.status === "success" ? texts[nodeId] : undefined;
     const preview = streamed ?? node.preview;
-    views[nodeId] = { status: node.status, error: node.error, preview, outputs: recorded, durationMs: node.durationMs };
+    views[nodeId] = {
+      status: node.status,
+      error: node.error,
+      preview,
+      outputs: recorded,
+      durationMs: node.durationMs,
+      cached: node.cached,
+      cachedFromRunId: node.cachedFromRunId,
+    };
   }
   return views;
 }
@@ -107,6 +121,8 @@ function sameView(a: NodeRunView, b: NodeRunView): boolean {
     a.error === b.error &&
     a.preview === b.preview &&
     a.durationMs === b.durationMs &&
+    a.cached === b.cached &&
+    a.cachedFromRunId === b.cachedFromRunId &&
     sameOutputs(a.outputs, b.outputs)
   );
 }
