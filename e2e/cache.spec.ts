@@ -75,13 +75,20 @@ test("after one prompt changes only that LLM runs again, the rest show Cached; R
 test("Always run fresh is saved with the node and undoable", async ({ page }) => {
   await signUp(page);
   await page.getByRole("main").getByRole("link", { name: /Product Marketing Kit/ }).click();
+  await expect(page).toHaveURL(/\/workflows\/[^/]+$/);
+  const workflowId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+  const savedFlag = async () => {
+    const response = await page.request.get(`/api/workflows/${workflowId}`);
+    const graph = (await response.json()).workflow.graph as { nodes: { id: string; data: Record<string, unknown> }[] };
+    return graph.nodes.find((candidate) => candidate.id === "video-frame")?.data.alwaysFresh ?? false;
+  };
   const menu = () => node(page, "video-frame").getByRole("button", { name: "Node menu" });
   const toggle = page.getByRole("menuitemcheckbox", { name: "Always run fresh" });
 
   await menu().click();
   await expect(toggle).toHaveAttribute("aria-checked", "false");
   await toggle.click();
-  await expect(page.getByText("Saved")).toBeVisible({ timeout: 10_000 });
+  await expect.poll(savedFlag, { timeout: 10_000 }).toBe(true);
   await page.reload();
   await menu().click();
   await expect(toggle).toHaveAttribute("aria-checked", "true");
@@ -91,4 +98,5 @@ test("Always run fresh is saved with the node and undoable", async ({ page }) =>
   await page.keyboard.press("ControlOrMeta+z");
   await menu().click();
   await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await expect.poll(savedFlag, { timeout: 10_000 }).toBe(false);
 });
