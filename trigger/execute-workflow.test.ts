@@ -5,6 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { db } from "~/.server/db.server";
 import type { WorkflowEngine } from "~/.server/engine/engine.server";
 import { createRun } from "~/.server/models/run.server";
+import { toJson } from "~/.server/engine/run-store.server";
 import { createWorkflow } from "~/.server/models/workflow.server";
 import type { Graph } from "~workflow/graph";
 import { readRunProgress, type RunProgress } from "~workflow/run-progress";
@@ -378,7 +379,7 @@ describe("execute-workflow and the output cache", () => {
     childRuns.reset();
     // The same owner changes nothing but the lone node's message: only that node may run.
     graph.nodes[2].data = { user_message: "something new" };
-    await db.workflow.update({ where: { id: workflowId }, data: { graph } });
+    await db.workflow.update({ where: { id: workflowId }, data: { graph: toJson(graph) } });
     const created = await createRun(ownerId, workflowId, { scope: "full" }, engineThatOnlyRecords);
     if (created.status !== "ok") throw new Error(`The run was not created: ${JSON.stringify(created)}`);
     const second = created.started.run.id;

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { Graph, GraphNode } from "./graph";
-import { isAlwaysFresh } from "./graph";
+import { isAlwaysFresh, type Graph, type GraphNode } from "./graph";
 import { nodeFingerprint } from "./fingerprint";
 import { prepareNodeInputs, resolveInputs } from "./inputs";
 import { isNodeType, isSourceNode } from "./nodes/registry";

@@ -58,7 +58,7 @@ export function NodeMenu({ nodeId }: { nodeId: string }) {
           role="menu"
           className="absolute right-0 top-7 z-10 min-w-32 overflow-hidden rounded-lg border border-line bg-panel-2 py-1 text-sm shadow-2xl"
         >
-          {runs ? <RunNodeItem onRun={() => choose(() => void runs.start("single", [nodeId]))} /> : null}
+          {runs ? <RunNodeItem autoFocus onRun={() => choose(() => void runs.start("single", [nodeId]))} /> : null}
           {runs && cacheable ? (
             <RunNodeItem
               label="Re-roll"
@@ -103,13 +103,23 @@ export function NodeMenu({ nodeId }: { nodeId: string }) {
 }
 
 /** A menu item that starts a run ("Run node": this node alone, fed by the latest outputs of the nodes before it). */
-function RunNodeItem({ onRun, label = "Run node", title }: { onRun: () => void; label?: string; title?: string }) {
+function RunNodeItem({
+  onRun,
+  label = "Run node",
+  title,
+  autoFocus = false,
+}: {
+  onRun: () => void;
+  label?: string;
+  title?: string;
+  autoFocus?: boolean;
+}) {
   const busy = useRuns(isRunBusy);
   return (
     <button
       type="button"
       role="menuitem"
-      autoFocus={label === "Run node"}
+      autoFocus={autoFocus}
       disabled={busy}
       title={busy ? "Wait for the current run to end, or cancel it." : title}
       onClick={onRun}
