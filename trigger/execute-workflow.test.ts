@@ -5,6 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { db } from "~/.server/db.server";
 import type { WorkflowEngine } from "~/.server/engine/engine.server";
 import { createRun } from "~/.server/models/run.server";
+import { toJson } from "~/.server/engine/run-store.server";
 import { createWorkflow } from "~/.server/models/workflow.server";
 import type { Graph } from "~workflow/graph";
 import { readRunProgress, type RunProgress } from "~workflow/run-progress";
@@ -359,5 +360,39 @@ describe("execute-workflow", () => {
 
   it("runs in a queue of its own whose concurrency stays below the environment's (WEFT_ORCHESTRATOR_CONCURRENCY, default 4)", () => {
     expect(taskMetadata("execute-workflow").queue).toEqual({ name: "execute-workflow", concurrencyLimit: 4 });
+  });
+});
+
+describe("execute-workflow and the output cache", () => {
+  it("settles a node the cache serves without triggering a child, and passes its outputs on", async () => {
+    const graph = graphOf([node("t", "text", { text: "hello" }), llm("a", ""), llm("lone")], [edge("t", "text", "a", "user_message")]);
+    const { ownerId, runId: first } = await createQueuedRun(graph);
+    const workflowId = (await db.workflowRun.findUniqueOrThrow({ where: { id: first } })).workflowId;
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId: first }, { ctx, signal: runSignal().signal });
+      (await triggered("a")).succeed({ output: "A says" });
+      (await triggered("lone")).succeed({ output: "Lone says" });
+      await expect(execution).resolves.toEqual({ status: "completed", error: null });
+    });
+
+    childRuns.reset();
+    // The same owner changes nothing but the lone node's message: only that node may run.
+    graph.nodes[2].data = { user_message: "something new" };
+    await db.workflow.update({ where: { id: workflowId }, data: { graph: toJson(graph) } });
+    const created = await createRun(ownerId, workflowId, { scope: "full" }, engineThatOnlyRecords);
+    if (created.status !== "ok") throw new Error(`The run was not created: ${JSON.stringify(created)}`);
+    const second = created.started.run.id;
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId: second }, { ctx, signal: runSignal().signal });
+      (await triggered("lone")).succeed({ output: "Lone again" });
+      await expect(execution).resolves.toEqual({ status: "completed", error: null });
+      expect(triggeredNodeIds()).toEqual(["lone"]);
+      expect(progress().nodes.a).toMatchObject({ status: "success", cached: true, cachedFromRunId: first, preview: "A says" });
+    });
+    const { nodes } = await rowsOf(second);
+    expect(nodes.a).toMatchObject({ status: "success", cachedFromRunId: first, outputs: { output: "A says" } });
+    expect(nodes.lone).toMatchObject({ status: "success", cachedFromRunId: null });
   });
 });

@@ -51,6 +51,16 @@ describe("validateGraph", () => {
   });
 
   describe("normalisation", () => {
+    it("keeps a node's always-fresh flag when set, drops it when false, and refuses anything else", () => {
+      const kept = validateGraph({ nodes: [node("a", "run-llm", { user_message: "Hi", alwaysFresh: true }), node("b", "run-llm", { alwaysFresh: false })], edges: [] });
+      if (!kept.ok) throw new Error(JSON.stringify(kept.problems));
+      expect(kept.graph.nodes[0].data.alwaysFresh).toBe(true);
+      expect(kept.graph.nodes[1].data).not.toHaveProperty("alwaysFresh");
+
+      const refused = validateGraph({ nodes: [node("a", "run-llm", { alwaysFresh: "yes" })], edges: [] });
+      expect(refused).toMatchObject({ ok: false, problems: [{ code: "invalid_params", nodeId: "a", message: expect.stringContaining("alwaysFresh") }] });
+    });
+
     it("fills in defaults and drops unknown keys from node data", () => {
       const graph = {
         nodes: [

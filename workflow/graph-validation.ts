@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { formatBytes } from "./format-bytes";
-import { GraphSchema, type Graph, type GraphNode } from "./graph";
+import { ALWAYS_FRESH_KEY, GraphSchema, type Graph, type GraphNode } from "./graph";
 import { describeIssue } from "./validation-messages";
 import {
   canConnect,
@@ -132,9 +132,18 @@ export function validateGraph(input: unknown, limits: GraphLimits = {}): GraphVa
       normalisedData.push(node.data);
       continue;
     }
+    const flag = Object.hasOwn(node.data, ALWAYS_FRESH_KEY) ? node.data[ALWAYS_FRESH_KEY] : undefined;
+    if (flag !== undefined && typeof flag !== "boolean") {
+      problems.push({
+        code: "invalid_params",
+        nodeId: node.id,
+        message: `${nodeName(node)}: "${ALWAYS_FRESH_KEY}" must be true or false.`,
+      });
+    }
     const params = definition.params.safeParse(node.data, { reportInput: true });
     if (params.success) {
-      normalisedData.push(params.data);
+      // The always-fresh flag is no parameter, so the schema drops it; it is kept only when set.
+      normalisedData.push(flag === true ? { ...params.data, [ALWAYS_FRESH_KEY]: true } : params.data);
     } else {
       normalisedData.push(node.data);
       for (const issue of params.error.issues) {

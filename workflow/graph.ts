@@ -41,3 +41,14 @@ export const GraphSchema = z.object({
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
 export type Graph = z.infer<typeof GraphSchema>;
+
+/**
+ * The key in a node's data that marks it "always run fresh": it never takes its outputs from the
+ * cache (ADR 016). It sits beside the parameters but is none of them, so it is not part of the
+ * node's fingerprint.
+ */
+export const ALWAYS_FRESH_KEY = "alwaysFresh";
+
+export function isAlwaysFresh(node: Pick<GraphNode, "data">): boolean {
+  return Object.hasOwn(node.data, ALWAYS_FRESH_KEY) && node.data[ALWAYS_FRESH_KEY] === true;
+}

@@ -1,3 +1,4 @@
+import type { CachedExecution } from "./cache";
 import type { NodeParams, NodeType } from "./nodes/registry";
 import type { NodeStatus, RunProgress } from "./run-progress";
 import type { NodeInputs, NodeOutputs } from "./values";
@@ -28,6 +29,9 @@ export interface NodeRecordUpdate {
   finishedAt?: string;
   durationMs?: number;
   fingerprint?: string;
+  /** Set on a node that took its outputs from the cache: the execution (and its run) that made them. */
+  cachedFromExecutionId?: string;
+  cachedFromRunId?: string;
 }
 
 /**
@@ -45,4 +49,9 @@ export interface RunHost {
    * coalesce calls. The last call carries the run's final state.
    */
   reportProgress(progress: RunProgress): Promise<void>;
+  /**
+   * The run owner's most recent successful execution of this exact work (fingerprint) whose
+   * outputs still exist, or null. Never another owner's. Called just before a node would execute.
+   */
+  findCachedExecution(fingerprint: string): Promise<CachedExecution | null>;
 }

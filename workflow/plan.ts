@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CachePolicy, CacheSource } from "./cache";
 import type { Graph, GraphNode } from "./graph";
 import { nodeName, validateGraph, type GraphProblemCode } from "./graph-validation";
 import { isSourceNode } from "./nodes/registry";
@@ -31,6 +32,8 @@ export interface ReusedNode {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** Set when that success itself came from the cache. */
+  cachedFrom?: CacheSource | null;
 }
 
 /** Plain JSON, so it can travel in a task payload. */
@@ -41,6 +44,8 @@ export interface RunPlan {
   reusedNodes: Record<string, ReusedNode>;
   /** Outputs of compute nodes outside the run that feed it: their latest successful outputs. */
   upstreamOutputs: Record<string, NodeOutputs>;
+  /** How the run treats the output cache (ADR 016); absent: every compute node reads it. */
+  cache?: CachePolicy;
 }
 
 export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; problems: PlanProblem[] };
@@ -54,6 +59,7 @@ export interface PreviousNodeResult {
   startedAt?: string | null;
   finishedAt?: string | null;
   durationMs?: number | null;
+  cachedFrom?: CacheSource | null;
 }
 
 /**
@@ -67,10 +73,41 @@ export function planRun({
   scope,
   nodeIds = [],
   latestOutputs,
+  cache,
 }: {
   graph: Graph;
   scope: RunScope;
   nodeIds?: readonly string[];
+  latestOutputs: Readonly<Record<string, NodeOutputs>>;
+  /** Absent: every compute node reads the cache. */
+  cache?: CachePolicy;
+}): PlanResult {
+  const planned = planScope({ graph, scope, nodeIds, latestOutputs });
+  if (!planned.ok || !cache) return planned;
+  const executing = new Set(planned.plan.executeNodeIds);
+  const outside = cache.freshNodeIds.filter((id) => !executing.has(id));
+  if (outside.length > 0) {
+    return {
+      ok: false,
+      problems: outside.map((id) => ({
+        code: "invalid_scope",
+        nodeId: id,
+        message: `Node "${id}" is to run fresh but is not part of this run; include it in the run.`,
+      })),
+    };
+  }
+  return { ok: true, plan: { ...planned.plan, cache } };
+}
+
+function planScope({
+  graph,
+  scope,
+  nodeIds,
+  latestOutputs,
+}: {
+  graph: Graph;
+  scope: RunScope;
+  nodeIds: readonly string[];
   latestOutputs: Readonly<Record<string, NodeOutputs>>;
 }): PlanResult {
   const validation = validateGraph(graph);
@@ -119,11 +156,14 @@ export function retryPlan({
   graph,
   results,
   upstreamOutputs = {},
+  cache,
 }: {
   graph: Graph;
   /** Every node of the earlier run, by node id. */
   results: Readonly<Record<string, PreviousNodeResult>>;
   upstreamOutputs?: Readonly<Record<string, NodeOutputs>>;
+  /** The earlier run's cache policy, kept: a retried Re-roll still runs its node fresh. */
+  cache?: CachePolicy;
 }): PlanResult {
   const validation = validateGraph(graph);
   if (!validation.ok) return { ok: false, problems: validation.problems };
@@ -145,6 +185,7 @@ export function retryPlan({
         startedAt: result.startedAt ?? null,
         finishedAt: result.finishedAt ?? null,
         durationMs: result.durationMs ?? null,
+        ...(result.cachedFrom ? { cachedFrom: result.cachedFrom } : {}),
       };
     } else {
       toExecute.add(nodeId);
@@ -154,7 +195,8 @@ export function retryPlan({
   if (toExecute.size === 0) {
     return refuse({ code: "nothing_to_retry", message: "Every node of this run succeeded; there is nothing to retry." });
   }
-  return assemble(valid, toExecute, reusedNodes, upstreamOutputs);
+  const planned = assemble(valid, toExecute, reusedNodes, upstreamOutputs);
+  return planned.ok && cache ? { ok: true, plan: { ...planned.plan, cache } } : planned;
 }
 
 function assemble(

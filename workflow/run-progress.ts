@@ -31,6 +31,10 @@ export const NodeProgressSchema = z.object({
    */
   preview: z.string().max(PREVIEW_MAX_CHARS).nullable().default(null),
   error: z.string().nullable().default(null),
+  /** The node took its outputs from an earlier execution of the same work (ADR 016) instead of executing. */
+  cached: z.boolean().default(false),
+  /** The run that made those outputs; null when not cached or not to be shown (a shared page). */
+  cachedFromRunId: z.string().nullable().default(null),
 });
 export type NodeProgress = z.infer<typeof NodeProgressSchema>;
 

@@ -24,6 +24,7 @@ const success = (fields: Partial<NodeResult> = {}): NodeResult => ({
   error: null,
   fingerprint: null,
   reused: false,
+  cachedFrom: null,
   ...fields,
 });
 

@@ -1,3 +1,4 @@
+import type { CacheSource } from "./cache";
 import type { Graph, GraphEdge, GraphNode } from "./graph";
 import { nodeName } from "./graph-validation";
 import type { NodeRecordUpdate } from "./host";
@@ -25,6 +26,8 @@ export interface NodeResult {
   fingerprint: string | null;
   /** A success kept from an earlier run (retry, resume) rather than executed in this one. */
   reused: boolean;
+  /** A success whose outputs came from the cache: the execution that made them. */
+  cachedFrom: CacheSource | null;
 }
 
 /** Which executed nodes wait on which, counting every source–target pair once however many edges join them. */
@@ -83,7 +86,8 @@ export function nodesOfPlan(plan: RunPlan): { executeIds: string[]; reusedIds: s
 
 /** A reused node's result, as the earlier run left it. */
 export function reusedResult(plan: RunPlan, id: string): NodeResult {
-  return { status: "success", error: null, reused: true, ...plan.reusedNodes[id] };
+  const { cachedFrom = null, ...reused } = plan.reusedNodes[id];
+  return { status: "success", error: null, reused: true, cachedFrom, ...reused };
 }
 
 /** A run's progress before anything executed: executed nodes queued, reused nodes as they ended. */
@@ -123,6 +127,8 @@ export function progressOfResult(result: NodeResult, nodeType: string, textLimit
     durationMs: result.durationMs,
     preview: result.status === "success" && result.outputs ? previewOf(nodeType, result.outputs, textLimit) : null,
     error: result.error === null ? null : truncateText(result.error, textLimit),
+    cached: result.cachedFrom !== null,
+    cachedFromRunId: result.cachedFrom?.runId ?? null,
   };
 }
 
@@ -137,7 +143,7 @@ export function finishedProgress(
 
 /** The result of a node that never started (skipped, cancelled, unreachable). */
 export function unstartedResult(status: NodeStatus, error: string | null, finishedAt: string): NodeResult {
-  return { status, inputs: null, outputs: null, startedAt: null, finishedAt, durationMs: null, error, fingerprint: null, reused: false };
+  return { status, inputs: null, outputs: null, startedAt: null, finishedAt, durationMs: null, error, fingerprint: null, reused: false, cachedFrom: null };
 }
 
 /** Why a node is skipped when one it depends on failed. */
@@ -146,7 +152,7 @@ export function skipReason(failed: GraphNode | { id: string }): string {
 }
 
 /**
- * completed: every node succeeded. failed: nothing succeeded, where source nodes (which only pass
+ * completed: every node succeeded (a node served from the cache counts as a success). failed: nothing succeeded, where source nodes (which only pass
  * on a typed value or an upload) count only in a run that has nothing else. partial: the rest.
  * cancelled: any node was cancelled.
  */
@@ -173,6 +179,10 @@ export function recordOf(runId: string, nodeId: string, result: NodeResult): Nod
   if (result.finishedAt !== null) update.finishedAt = result.finishedAt;
   if (result.durationMs !== null) update.durationMs = result.durationMs;
   if (result.fingerprint !== null) update.fingerprint = result.fingerprint;
+  if (result.cachedFrom !== null) {
+    update.cachedFromExecutionId = result.cachedFrom.executionId;
+    update.cachedFromRunId = result.cachedFrom.runId;
+  }
   return update;
 }
 
@@ -188,5 +198,5 @@ export function errorMessage(error: unknown): string {
 }
 
 function nodeProgress(fields: Partial<NodeProgress> & Pick<NodeProgress, "status">): NodeProgress {
-  return { startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, ...fields };
+  return { startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, cached: false, cachedFromRunId: null, ...fields };
 }

@@ -1,3 +1,4 @@
+import { readsCache, type CachedExecution } from "./cache";
 import type { Graph, GraphNode } from "./graph";
 import { nodeName } from "./graph-validation";
 import { NodeError } from "./execution";
@@ -88,6 +89,7 @@ interface PreparedExecution {
 class RunScheduler {
   private readonly runId: string;
   private readonly graph: Graph;
+  private readonly plan: RunPlan;
   private readonly host: RunHost;
   private readonly concurrency: number;
   private readonly signal: AbortSignal | undefined;
@@ -126,6 +128,7 @@ class RunScheduler {
     this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
 
     const { plan } = options;
+    this.plan = plan;
     const { executeIds, reusedIds } = nodesOfPlan(plan);
     this.nodesById = new Map(this.graph.nodes.map((node) => [node.id, node]));
     this.executeIds = executeIds;
@@ -207,7 +210,7 @@ class RunScheduler {
     };
     const endAs = (
       outcome: { status: NodeStatus; error: string | null },
-      fields: { inputs: NodeInputs | null; outputs?: NodeOutputs; fingerprint?: string },
+      fields: { inputs: NodeInputs | null; outputs?: NodeOutputs; fingerprint?: string; cached?: CachedExecution },
     ) =>
       this.finish(id, {
         ...ended(),
@@ -216,6 +219,7 @@ class RunScheduler {
         outputs: fields.outputs ?? null,
         fingerprint: fields.fingerprint ?? null,
         reused: false,
+        cachedFrom: fields.cached ? { runId: fields.cached.runId, executionId: fields.cached.executionId } : null,
       });
 
     let prepared: PreparedExecution;
@@ -227,6 +231,17 @@ class RunScheduler {
       return;
     }
     const { inputs, fingerprint } = prepared;
+
+    // The node's inputs are known only now (upstream outputs), so this is where the cache is asked.
+    const cached = await this.cachedExecution(id, prepared);
+    if (this.cancelling) {
+      await endAs({ status: "cancelled", error: null }, { inputs, fingerprint });
+      return;
+    }
+    if (cached) {
+      await endAs({ status: "success", error: null }, { inputs, outputs: cached.outputs, fingerprint, cached });
+      return;
+    }
 
     this.setNode(id, { status: "running", startedAt, preview: null, error: null });
     this.publish();
@@ -261,6 +276,20 @@ class RunScheduler {
       await endAs(outcome, { inputs, fingerprint });
     } finally {
       this.controllers.delete(id);
+    }
+  }
+
+  /** The cache's outputs for this work when the run lets the node read them; a failed lookup is a miss. */
+  private async cachedExecution(id: string, prepared: PreparedExecution): Promise<CachedExecution | null> {
+    const node = this.nodesById.get(id);
+    if (!node || !readsCache(this.plan, node)) return null;
+    try {
+      const found = await this.host.findCachedExecution(prepared.fingerprint);
+      // Outputs short of what the node promises are no hit.
+      return found && { ...found, outputs: checkOutputs(prepared.nodeType, found.outputs) };
+    } catch {
+      // Executing costs more than a lost lookup, but never fails the node.
+      return null;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Graph, GraphEdge, GraphNode } from "./graph";
 import type { NodeType } from "./nodes/registry";
 import type { NodeStatus, RunProgress } from "./run-progress";
+import type { CachedExecution } from "./cache";
 import type { NodeRecordUpdate, RunNodeRequest, RunHost } from "./host";
 import type { MediaValue, NodeOutputs } from "./values";
 
@@ -94,6 +95,10 @@ export class FakeHost implements RunHost {
   private inFlight = 0;
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly startWaiters = new Map<string, Deferred<RunNodeRequest>>();
+  /** Fingerprints the scheduler asked the cache for, in order. */
+  readonly lookups: string[] = [];
+  /** What the cache holds, by fingerprint; tests fill it. */
+  readonly cache = new Map<string, CachedExecution>();
 
   /** The node's execution finishes when the test resolves (default outputs) or rejects the result. */
   hold(nodeId: string): Deferred<NodeOutputs | void> {
@@ -159,5 +164,10 @@ export class FakeHost implements RunHost {
 
   async reportProgress(progress: RunProgress): Promise<void> {
     this.reports.push(progress);
+  }
+
+  async findCachedExecution(fingerprint: string): Promise<CachedExecution | null> {
+    this.lookups.push(fingerprint);
+    return this.cache.get(fingerprint) ?? null;
   }
 }

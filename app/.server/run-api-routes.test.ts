@@ -201,6 +201,15 @@ describe("run API answers", () => {
     const noSelection = await postRun(workflowId, auth, { scope: "selected", nodeIds: [] });
     expect(noSelection.status).toBe(400);
 
+    const badCache = await postRun(workflowId, auth, { scope: "full", cache: "sometimes" });
+    expect(badCache.status).toBe(400);
+    expect(await badCache.json()).toMatchObject({ error: { code: "invalid_request", message: expect.stringContaining("cache") } });
+
+    // A node to run fresh must be part of the run.
+    const freshOutside = await postRun(workflowId, auth, { scope: "single", nodeIds: ["video-frame"], fresh: ["crop-product"] });
+    expect(freshOutside.status).toBe(400);
+    expect(await freshOutside.json()).toMatchObject({ error: { details: { problems: [{ nodeId: "crop-product" }] } } });
+
     // Nothing has run yet, so LLM #2's inputs have no outputs to come from.
     const missing = await postRun(workflowId, auth, { scope: "single", nodeIds: ["social-media-post"] });
     expect(missing.status).toBe(409);

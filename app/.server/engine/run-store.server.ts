@@ -6,7 +6,8 @@ import { isFinishedRunStatus, UNFINISHED_RUN_STATUSES, type RunProgress } from "
 import { retryPlan, type PlanResult, type PreviousNodeResult, type ReusedNode, type RunPlan } from "~workflow/plan";
 import type { NodeRecordUpdate, RunHost } from "~workflow/host";
 import type { NodeCheckpoint } from "~workflow/execution";
-import type { NodeInputs, NodeOutputs } from "~workflow/values";
+import { isMediaValue, type NodeInputs, type NodeOutputs } from "~workflow/values";
+import type { CachedExecution, CacheSource } from "~workflow/cache";
 
 // The database side of a run, shared by both modes: the embedded engine and the Trigger.dev
 // orchestrator task record node transitions and run status through the same functions, and plan
@@ -89,9 +90,9 @@ export function nodeCheckpoint(runId: string, nodeId: string): NodeCheckpoint {
 function nodeAssignments(update: NodeRecordUpdate): Prisma.Sql[] {
   const cleared =
     update.status === "queued"
-      ? ["inputs", "outputs", "error", "startedAt", "finishedAt", "durationMs", "fingerprint"]
+      ? ["inputs", "outputs", "error", "startedAt", "finishedAt", "durationMs", "fingerprint", "cachedFromExecutionId", "cachedFromRunId"]
       : update.status === "running"
-        ? ["outputs", "error", "finishedAt", "durationMs"]
+        ? ["outputs", "error", "finishedAt", "durationMs", "cachedFromExecutionId", "cachedFromRunId"]
         : [];
   const values: Record<string, Prisma.Sql | undefined> = {
     inputs: update.inputs === undefined ? undefined : Prisma.sql`${JSON.stringify(update.inputs)}::jsonb`,
@@ -101,6 +102,8 @@ function nodeAssignments(update: NodeRecordUpdate): Prisma.Sql[] {
     finishedAt: update.finishedAt === undefined ? undefined : Prisma.sql`${update.finishedAt}::timestamp(3)`,
     durationMs: update.durationMs === undefined ? undefined : Prisma.sql`${Math.round(update.durationMs)}::integer`,
     fingerprint: update.fingerprint === undefined ? undefined : Prisma.sql`${update.fingerprint}`,
+    cachedFromExecutionId: update.cachedFromExecutionId === undefined ? undefined : Prisma.sql`${update.cachedFromExecutionId}`,
+    cachedFromRunId: update.cachedFromRunId === undefined ? undefined : Prisma.sql`${update.cachedFromRunId}`,
   };
   const assignments = [Prisma.sql`"status" = ${update.status}::"NodeStatus"`];
   for (const [column, value] of Object.entries(values)) {
@@ -151,6 +154,8 @@ export const NODE_EXECUTION_FIELDS = {
   startedAt: true,
   finishedAt: true,
   durationMs: true,
+  cachedFromExecutionId: true,
+  cachedFromRunId: true,
 } as const;
 
 type NodeExecutionRow = Prisma.NodeExecutionGetPayload<{ select: typeof NODE_EXECUTION_FIELDS }>;
@@ -226,7 +231,7 @@ export function planExecution(run: RunForExecution): PlanResult {
 export function planRetryOf(run: Pick<RunForExecution, "graph" | "plan" | "nodes">): PlanResult {
   const results: Record<string, PreviousNodeResult> = {};
   for (const node of run.nodes) results[node.nodeId] = previousResult(node);
-  return retryPlan({ graph: run.graph, results, upstreamOutputs: run.plan?.upstreamOutputs ?? {} });
+  return retryPlan({ graph: run.graph, results, upstreamOutputs: run.plan?.upstreamOutputs ?? {}, cache: run.plan?.cache });
 }
 
 function previousResult(node: NodeExecutionRecord): PreviousNodeResult {
@@ -238,6 +243,7 @@ function previousResult(node: NodeExecutionRecord): PreviousNodeResult {
     startedAt: node.startedAt?.toISOString() ?? null,
     finishedAt: node.finishedAt?.toISOString() ?? null,
     durationMs: node.durationMs,
+    cachedFrom: cacheSourceOf(node),
   };
 }
 
@@ -249,7 +255,14 @@ function reusedNode(node: NodeExecutionRecord): ReusedNode {
     startedAt: node.startedAt?.toISOString() ?? null,
     finishedAt: node.finishedAt?.toISOString() ?? null,
     durationMs: node.durationMs,
+    ...(node.cachedFromExecutionId ? { cachedFrom: cacheSourceOf(node) } : {}),
   };
+}
+
+function cacheSourceOf(node: NodeExecutionRecord): CacheSource | null {
+  return node.cachedFromExecutionId && node.cachedFromRunId
+    ? { executionId: node.cachedFromExecutionId, runId: node.cachedFromRunId }
+    : null;
 }
 
 /**
@@ -274,6 +287,41 @@ export async function latestSuccessfulOutputs(
   // A node id reused by a node of another type is another node: its old outputs do not count.
   for (const row of rows) if (typeOf.get(row.nodeId) === row.nodeType) latest[row.nodeId] = row.outputs;
   return latest;
+}
+
+/** Candidates read per lookup: the newest few, so a deleted asset falls back to an older execution. */
+const CACHE_CANDIDATES = 5;
+
+/**
+ * The owner's most recent successful execution of this work (ADR 016), from any run of any of
+ * their workflows, whose output files all still exist. Only executions that did the work count,
+ * not ones that took it from the cache, so the source is the run that really made the outputs.
+ * The owner is the run's: another user's identical work is never found.
+ */
+export async function findCachedExecution(ownerId: string, fingerprint: string): Promise<CachedExecution | null> {
+  const rows = await db.$queryRaw<{ id: string; runId: string; outputs: NodeOutputs }[]>`
+    SELECT e."id", e."runId", e."outputs"
+    FROM "NodeExecution" e
+    JOIN "WorkflowRun" r ON r."id" = e."runId"
+    WHERE e."fingerprint" = ${fingerprint}
+      AND e."status" = 'success'
+      AND e."outputs" IS NOT NULL
+      AND e."cachedFromExecutionId" IS NULL
+      AND r."ownerId" = ${ownerId}
+    ORDER BY e."finishedAt" DESC NULLS LAST
+    LIMIT ${CACHE_CANDIDATES}`;
+  for (const row of rows) {
+    if (await outputFilesExist(ownerId, row.outputs)) return { executionId: row.id, runId: row.runId, outputs: row.outputs };
+  }
+  return null;
+}
+
+/** Whether every file the outputs name is still one of the owner's assets (a deleted asset has no bytes). */
+async function outputFilesExist(ownerId: string, outputs: NodeOutputs): Promise<boolean> {
+  const assetIds = [...new Set(Object.values(outputs).filter(isMediaValue).map((media) => media.assetId))];
+  if (assetIds.length === 0) return true;
+  const found = await db.asset.count({ where: { ownerId, id: { in: assetIds } } });
+  return found === assetIds.length;
 }
 
 export async function setEngineRunId(runId: string, engineRunId: string): Promise<void> {

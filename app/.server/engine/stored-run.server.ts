@@ -7,6 +7,7 @@ import type { NodeOutputs } from "~workflow/values";
 import {
   createRunStore,
   endRunWithoutEngine,
+  findCachedExecution,
   loadRunForExecution,
   planExecution,
   RunNotFoundError,
@@ -65,19 +66,23 @@ export async function executeStoredRun(runId: string, mode: StoredRunMode, loade
     runId,
     graph: run.graph,
     plan: planned.plan,
-    host: storedRunHost(runId, mode, deleted),
+    host: storedRunHost(run, mode, deleted),
     concurrency: mode.concurrency,
     signal: AbortSignal.any([mode.signal, deleted.signal]),
   });
   return { outcome: "executed", result };
 }
 
-function storedRunHost(runId: string, mode: StoredRunMode, deleted: AbortController): RunHost {
-  const store = createRunStore(runId);
+function storedRunHost(run: RunForExecution, mode: StoredRunMode, deleted: AbortController): RunHost {
+  const store = createRunStore(run.id);
   const detached = mode.detached ?? (() => false);
   let reports: Promise<void> = Promise.resolve();
   return {
     runNode: (request) => mode.runNode(request),
+
+    // By the run's owner: the cache is never shared across owners. Both modes settle a hit here,
+    // before runNode, so Trigger.dev mode triggers no child task for it.
+    findCachedExecution: (fingerprint) => findCachedExecution(run.ownerId, fingerprint),
 
     async recordNode(update) {
       if (detached()) return;

@@ -11,6 +11,7 @@ import {
   toJson,
   toNodeExecutionRecord,
 } from "~/.server/engine/run-store.server";
+import { CacheModeSchema, cachePolicyOf } from "~workflow/cache";
 import { GraphSchema, type Graph } from "~workflow/graph";
 import type { RunDetail, RunSummary } from "~/lib/runs/run-schemas";
 import { planRun, RunScopeSchema, type PlanProblem, type RunPlan, type RunScope } from "~workflow/plan";
@@ -27,8 +28,13 @@ export const RunRequestSchema = z.object({
   scope: RunScopeSchema,
   /** The nodes to run for `selected` (one or more) and `single` (exactly one); ignored for `full`. */
   nodeIds: z.array(z.string().min(1).max(200)).max(1_000).optional(),
+  /** `use` (default): unchanged work is served from the owner's cache; `refresh`: every node executes. */
+  cache: CacheModeSchema.default("use"),
+  /** Nodes of the run that execute fresh once even when cached (Re-roll); each must be in the run. */
+  fresh: z.array(z.string().min(1).max(200)).max(1_000).default([]),
 });
-export type RunRequest = z.infer<typeof RunRequestSchema>;
+// The input side: callers may leave out what has a default.
+export type RunRequest = z.input<typeof RunRequestSchema>;
 
 export type { RunDetail, RunSummary };
 
@@ -81,7 +87,13 @@ export async function createRun(
 
   const nodeIds = request.scope === "full" ? [] : [...new Set(request.nodeIds ?? [])];
   const latestOutputs = await latestSuccessfulOutputs(workflowId, feedingNodes(workflow.graph, nodeIds));
-  const planned = planRun({ graph: workflow.graph, scope: request.scope, nodeIds, latestOutputs });
+  const planned = planRun({
+    graph: workflow.graph,
+    scope: request.scope,
+    nodeIds,
+    latestOutputs,
+    cache: cachePolicyOf(request.cache ?? "use", request.fresh ?? []),
+  });
   if (!planned.ok) return { status: "refused", problems: planned.problems };
 
   const runId = await insertRun({

@@ -65,6 +65,20 @@ describe("share links", () => {
     expect((await getSharedRunView(token!))?.run.id).toBe(runId);
   });
 
+  it("shows a cached node as cached without the link to the run it came from", async () => {
+    const { ownerId, runId } = await createRunWithMedia();
+    await db.nodeExecution.update({
+      where: { runId_nodeId: { runId, nodeId: "crop-product" } },
+      data: { cachedFromExecutionId: "exec-elsewhere", cachedFromRunId: "run-elsewhere" },
+    });
+    const token = await createShareLink(ownerId, runId);
+
+    const shared = (await getSharedRunView(token!))?.run.nodes.find((entry) => entry.nodeId === "crop-product");
+    expect(shared).toMatchObject({ cachedFromExecutionId: "exec-elsewhere", cachedFromRunId: null });
+    const owned = (await getRunView(ownerId, runId))?.run.nodes.find((entry) => entry.nodeId === "crop-product");
+    expect(owned).toMatchObject({ cachedFromRunId: "run-elsewhere" });
+  });
+
   it("names no run for an unknown token", async () => {
     expect(await getSharedRunView("x".repeat(43))).toBeNull();
   });

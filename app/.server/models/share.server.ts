@@ -123,6 +123,8 @@ export async function getSharedRunView(token: string): Promise<SharedRunView | n
         ...node,
         inputs: node.inputs === null ? null : mapInputs(node.inputs, toShareUrl),
         outputs: node.outputs === null ? null : mapOutputs(node.outputs, toShareUrl),
+        // The producing run is not shared with the visitor: the page says "cached" without a link.
+        cachedFromRunId: null,
       })),
     },
     graph: view.graph,

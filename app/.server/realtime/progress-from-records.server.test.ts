@@ -7,7 +7,7 @@ const T1 = new Date("2026-11-27T10:00:01.000Z");
 const T2 = new Date("2026-11-27T10:00:03.000Z");
 
 function node(fields: Partial<NodeRecord> & Pick<NodeRecord, "nodeId" | "nodeType" | "status">): NodeRecord {
-  return { outputs: null, error: null, startedAt: null, finishedAt: null, durationMs: null, ...fields };
+  return { outputs: null, error: null, startedAt: null, finishedAt: null, durationMs: null, cachedFromExecutionId: null, cachedFromRunId: null, ...fields };
 }
 
 describe("progressFromRecords", () => {
@@ -26,9 +26,9 @@ describe("progressFromRecords", () => {
       finishedAt: T2.toISOString(),
       error: null,
       nodes: {
-        prompt: { status: "success", startedAt: T0.toISOString(), finishedAt: T1.toISOString(), durationMs: 1000, preview: "Describe", error: null },
-        llm: { status: "failed", startedAt: T1.toISOString(), finishedAt: T2.toISOString(), durationMs: 2000, preview: null, error: "Gemini said no" },
-        crop: { status: "skipped", startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null },
+        prompt: { status: "success", startedAt: T0.toISOString(), finishedAt: T1.toISOString(), durationMs: 1000, preview: "Describe", error: null, cached: false, cachedFromRunId: null },
+        llm: { status: "failed", startedAt: T1.toISOString(), finishedAt: T2.toISOString(), durationMs: 2000, preview: null, error: "Gemini said no", cached: false, cachedFromRunId: null },
+        crop: { status: "skipped", startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, cached: false, cachedFromRunId: null },
       },
     });
   });

@@ -13,7 +13,7 @@ export interface RunRecord {
 
 export type NodeRecord = Pick<
   NodeExecutionRecord,
-  "nodeId" | "nodeType" | "status" | "outputs" | "error" | "startedAt" | "finishedAt" | "durationMs"
+  "nodeId" | "nodeType" | "status" | "outputs" | "error" | "startedAt" | "finishedAt" | "durationMs" | "cachedFromExecutionId" | "cachedFromRunId"
 >;
 
 /**
@@ -32,6 +32,8 @@ export function progressFromRecords(run: RunRecord, nodes: readonly NodeRecord[]
       durationMs: node.durationMs,
       preview: node.status === "success" && node.outputs ? previewOf(node.nodeType, node.outputs, textLimit) : null,
       error: node.error === null ? null : truncateText(node.error, textLimit),
+      cached: node.cachedFromExecutionId !== null,
+      cachedFromRunId: node.cachedFromRunId,
     };
   }
   const finished = isFinishedRunStatus(run.status);

@@ -13,8 +13,8 @@ function progress(overrides: Partial<RunProgress> = {}): RunProgress {
     startedAt: "2026-11-27T10:00:01.000Z",
     finishedAt: null,
     nodes: {
-      prompt: { status: "success", startedAt: "2026-11-27T10:00:01.000Z", finishedAt: "2026-11-27T10:00:02.000Z", durationMs: 1000, preview: "Hi", error: null },
-      llm: { status: "running", startedAt: "2026-11-27T10:00:02.500Z", finishedAt: null, durationMs: null, preview: "Once upon", error: null },
+      prompt: { status: "success", startedAt: "2026-11-27T10:00:01.000Z", finishedAt: "2026-11-27T10:00:02.000Z", durationMs: 1000, preview: "Hi", error: null, cached: false, cachedFromRunId: null },
+      llm: { status: "running", startedAt: "2026-11-27T10:00:02.500Z", finishedAt: null, durationMs: null, preview: "Once upon", error: null, cached: false, cachedFromRunId: null },
     },
     error: null,
     ...overrides,

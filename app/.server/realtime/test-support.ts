@@ -51,7 +51,7 @@ export async function createTestRun(
 }
 
 function node(status: NodeProgress["status"], fields: Partial<NodeProgress> = {}): NodeProgress {
-  return { status, startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, ...fields };
+  return { status, startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, cached: false, cachedFromRunId: null, ...fields };
 }
 
 /** The run's progress at each step the tests publish: started, LLM streaming, finished. */

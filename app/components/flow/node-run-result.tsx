@@ -36,6 +36,25 @@ export function NodeRunStatus({ view }: { view: NodeRunView }) {
   );
 }
 
+/**
+ * "Cached": the node took its outputs from an earlier execution of the same work, at no cost.
+ * Links to the run that made them where the viewer may open it.
+ */
+export function CachedBadge({ view }: { view: Pick<NodeRunView, "cached" | "cachedFromRunId"> }) {
+  if (!view.cached) return null;
+  const className = "nodrag shrink-0 whitespace-nowrap rounded-full bg-sky-500/20 px-1.5 py-0.5 text-[10px] font-medium leading-none text-sky-200";
+  const title = "Served from the cache: the same work succeeded before, so it did not run again.";
+  return view.cachedFromRunId ? (
+    <a href={`/runs/${encodeURIComponent(view.cachedFromRunId)}`} title={`${title} Opens the run that made it.`} className={`${className} hover:underline`}>
+      Cached
+    </a>
+  ) : (
+    <span title={title} className={className}>
+      Cached
+    </span>
+  );
+}
+
 /** An image output as a small thumbnail in the node's output row, opening full size in the lightbox. */
 export function NodeOutputMedia({ nodeId, type, view }: { nodeId: string; type: NodeType; view: NodeRunView }) {
   const result = nodeResultDisplay(type, view);

@@ -8,7 +8,7 @@ import { fieldText, numberFieldValue, paramErrors } from "~/lib/editor/param-val
 import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
 import type { PortDefinition } from "~workflow/nodes/types";
 import { NodeMenu } from "./node-menu";
-import { NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
+import { CachedBadge, NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
 import { CATEGORY_COLORS, PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";
 import { useNodeRun, useReadOnlyCanvas } from "./run-overlay";
 
@@ -85,6 +85,7 @@ export function NodeShell({
           {id}
         </span>
         <span className="ml-auto" />
+        {run ? <CachedBadge view={run} /> : null}
         {run ? <NodeRunStatus view={run} /> : null}
         {readOnly ? null : <NodeMenu nodeId={id} />}
       </header>

@@ -13,7 +13,7 @@ import type { RealtimeAccess } from "~/lib/runs/run-schemas";
 import { formatDuration, scopeLabel } from "~/lib/runs/run-labels";
 import { formatUtc } from "./format";
 import { RunCanvas } from "./run-canvas";
-import { withoutMediaPreviews, type RunPageData } from "./run-view";
+import { withoutCacheLinks, withoutMediaPreviews, type RunPageData } from "./run-view";
 import { ShareControls } from "./share-controls";
 import { isFinishedRunStatus } from "~workflow/run-progress";
 
@@ -43,7 +43,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
   const status = progress?.status ?? run.status;
   const views = useMemo(() => {
     const all = nodeRunViews(progress, run, liveTexts);
-    return owner ? all : withoutMediaPreviews(all, run.nodes);
+    return owner ? all : withoutCacheLinks(withoutMediaPreviews(all, run.nodes));
   }, [progress, run, liveTexts, owner]);
   const [highlighted, setHighlighted] = useState<string | null>(null);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NodeRunView } from "~/components/flow/run-overlay";
-import { withoutMediaPreviews } from "./run-view";
+import { withoutCacheLinks, withoutMediaPreviews } from "./run-view";
 
 const view = (fields: Partial<NodeRunView>): NodeRunView => ({
   status: "success",
@@ -9,6 +9,8 @@ const view = (fields: Partial<NodeRunView>): NodeRunView => ({
   outputs: null,
   durationMs: 10,
   startedAt: null,
+  cached: false,
+  cachedFromRunId: null,
   ...fields,
 });
 
@@ -29,5 +31,13 @@ describe("withoutMediaPreviews", () => {
     expect(shown.crop).toEqual(view({ preview: null }));
     expect(shown.summary.preview).toBe("Meet the new");
     expect(shown.details.preview).toBe("Headphones");
+  });
+});
+
+describe("withoutCacheLinks", () => {
+  it("keeps a shared page's cached badge but drops the link to the run the visitor cannot see", () => {
+    const shown = withoutCacheLinks({ llm: view({ cached: true, cachedFromRunId: "run_other" }), crop: view({}) });
+    expect(shown.llm).toMatchObject({ cached: true, cachedFromRunId: null });
+    expect(shown.crop).toMatchObject({ cached: false, cachedFromRunId: null });
   });
 });

@@ -37,3 +37,10 @@ export function withoutMediaPreviews(
   }
   return shown;
 }
+
+/** A visitor of a shared run may not see the other runs its cached nodes came from: "cached", no link. */
+export function withoutCacheLinks(views: Readonly<Record<string, NodeRunView>>): Record<string, NodeRunView> {
+  const shown: Record<string, NodeRunView> = {};
+  for (const [nodeId, view] of Object.entries(views)) shown[nodeId] = view.cachedFromRunId === null ? view : { ...view, cachedFromRunId: null };
+  return shown;
+}

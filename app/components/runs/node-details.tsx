@@ -7,6 +7,7 @@ import type { NodeExecution } from "~/lib/runs/run-schemas";
 import { formatDuration } from "~/lib/runs/run-labels";
 import { RunValue } from "./run-value";
 import { NodeStatusBadge } from "./status-badge";
+import { CachedBadge } from "~/components/flow/node-run-result";
 
 /**
  * Where the list is shown. In the history panel it sits under a run's row in a narrow sidebar:
@@ -97,6 +98,7 @@ function NodeDetails({ node, view, variant, highlighted }: { node: NodeExecution
           {node.nodeId}
         </span>
         {durationMs === null ? null : <span className="shrink-0 text-[11px] tabular-nums text-zinc-400">{formatDuration(durationMs)}</span>}
+        <CachedBadge view={view ?? { cached: node.cachedFromExecutionId !== null, cachedFromRunId: node.cachedFromRunId }} />
         <NodeStatusBadge status={status} />
       </div>
       {error ? (

@@ -3,10 +3,13 @@ import type { EditorStore } from "~/lib/editor/store";
 import type { RunScope, RunsPage, RunDetail } from "~/lib/runs/run-schemas";
 import { cancelRun, fetchRunDetail, fetchRunsPage, retryRun, startRun, type ApiResult } from "~/lib/runs/run-requests";
 import { isRunBusy, type RunsStore } from "~/lib/runs/runs-store";
+import { withDownstream } from "~/lib/editor/graph-editing";
 
 export interface RunController {
   /** Saves pending edits (runs use the saved graph), then starts the run and follows it. */
   start(scope: RunScope, nodeIds?: string[]): Promise<void>;
+  /** Runs the node and everything downstream of it, the node executing fresh once (not from the cache). */
+  reroll(nodeId: string): Promise<void>;
   /** Runs again what did not succeed in a finished run, as a new run that is then followed. */
   retry(runId: string): Promise<void>;
   cancel(runId: string): Promise<void>;
@@ -44,18 +47,25 @@ export function useRunController(runs: RunsStore, editor: EditorStore, flush: ()
       }
     };
 
+    const launch = (scope: RunScope, nodeIds: string[], fresh: string[] = []) =>
+      starting(async () => {
+        if (!(await saveFirst())) return;
+        const request = { ...(scope === "full" ? { scope } : { scope, nodeIds }), ...(fresh.length > 0 ? { fresh } : {}) };
+        const result = await startRun(runs.getState().workflowId, request);
+        if (!result.ok) {
+          actions.showNotice({ message: result.message, problems: result.problems });
+          return;
+        }
+        actions.runStarted(result.value, { scope, nodeIds, retryOfId: null }, new Date());
+      });
+
     return {
-      start: (scope, nodeIds = []) =>
-        starting(async () => {
-          if (!(await saveFirst())) return;
-          const request = scope === "full" ? { scope } : { scope, nodeIds };
-          const result = await startRun(runs.getState().workflowId, request);
-          if (!result.ok) {
-            actions.showNotice({ message: result.message, problems: result.problems });
-            return;
-          }
-          actions.runStarted(result.value, { scope, nodeIds, retryOfId: null }, new Date());
-        }),
+      start: (scope, nodeIds = []) => launch(scope, nodeIds),
+
+      reroll: (nodeId) => {
+        const nodeIds = withDownstream(editor.getState().edges, nodeId);
+        return launch(nodeIds.length === 1 ? "single" : "selected", nodeIds, [nodeId]);
+      },
 
       retry: (runId) =>
         starting(async () => {

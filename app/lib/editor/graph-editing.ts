@@ -144,3 +144,18 @@ export function moveFeed(
   moved[slots[other]] = edges[slots[index]];
   return moved;
 }
+
+/** The node and every node downstream of it, each once, the node first: what a Re-roll runs. */
+export function withDownstream(edges: readonly { source: string; target: string }[], nodeId: string): string[] {
+  const reached = [nodeId];
+  const seen = new Set(reached);
+  for (let index = 0; index < reached.length; index++) {
+    for (const edge of edges) {
+      if (edge.source === reached[index] && !seen.has(edge.target)) {
+        seen.add(edge.target);
+        reached.push(edge.target);
+      }
+    }
+  }
+  return reached;
+}

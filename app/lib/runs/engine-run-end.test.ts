@@ -13,9 +13,9 @@ function running(): RunProgress {
     finishedAt: null,
     error: null,
     nodes: {
-      text: { status: "success", startedAt: null, finishedAt: null, durationMs: 1, preview: "hi", error: null },
-      llm: { status: "running", startedAt: "2026-12-03T09:59:01.000Z", finishedAt: null, durationMs: null, preview: null, error: null },
-      after: { status: "idle", startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null },
+      text: { status: "success", startedAt: null, finishedAt: null, durationMs: 1, preview: "hi", error: null, cached: false, cachedFromRunId: null },
+      llm: { status: "running", startedAt: "2026-12-03T09:59:01.000Z", finishedAt: null, durationMs: null, preview: null, error: null, cached: false, cachedFromRunId: null },
+      after: { status: "idle", startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, cached: false, cachedFromRunId: null },
     },
   };
 }

@@ -8,13 +8,13 @@ const image = { kind: "image" as const, assetId: "a1", url: "/files/a1", mime: "
 function progressOf(nodes: Record<string, Partial<NodeProgress> & Pick<NodeProgress, "status">>): RunProgress {
   const full: Record<string, NodeProgress> = {};
   for (const [id, node] of Object.entries(nodes)) {
-    full[id] = { startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, ...node };
+    full[id] = { startedAt: null, finishedAt: null, durationMs: null, preview: null, error: null, cached: false, cachedFromRunId: null, ...node };
   }
   return { version: 1, runId: "run_1", status: "running", startedAt: null, finishedAt: null, nodes: full, error: null };
 }
 
 function record(nodeId: string, fields: Partial<NodeExecution> & Pick<NodeExecution, "status">): NodeExecution {
-  return { nodeId, nodeType: "run-llm", inputs: null, outputs: null, error: null, fingerprint: null, startedAt: null, finishedAt: null, durationMs: null, ...fields };
+  return { nodeId, nodeType: "run-llm", inputs: null, outputs: null, error: null, fingerprint: null, startedAt: null, finishedAt: null, durationMs: null, cachedFromExecutionId: null, cachedFromRunId: null, ...fields };
 }
 
 function detailOf(nodes: NodeExecution[]): RunDetail {
@@ -35,7 +35,7 @@ function detailOf(nodes: NodeExecution[]): RunDetail {
 }
 
 function view(fields: Partial<NodeRunView> & Pick<NodeRunView, "status">): NodeRunView {
-  return { error: null, preview: null, outputs: null, durationMs: null, startedAt: null, ...fields };
+  return { error: null, preview: null, outputs: null, durationMs: null, startedAt: null, cached: false, cachedFromRunId: null, ...fields };
 }
 
 describe("nodeRunViews", () => {

@@ -18,6 +18,10 @@ export interface NodeRunView {
   durationMs: number | null;
   /** When the node's current attempt started (ISO), for the time a long node has been working. */
   startedAt: string | null;
+  /** Took its outputs from the cache instead of executing (ADR 016). */
+  cached: boolean;
+  /** The run that made those outputs, to link to; null when not cached or not to be shown. */
+  cachedFromRunId: string | null;
 }
 
 /**
@@ -40,6 +44,8 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
       outputs: record.status === "success" ? record.outputs : null,
       durationMs: record.durationMs,
       startedAt: record.startedAt?.toISOString() ?? null,
+      cached: record.cachedFromExecutionId !== null,
+      cachedFromRunId: record.cachedFromRunId,
     };
   }
   for (const [nodeId, node] of Object.entries(progress?.nodes ?? {})) {
@@ -48,7 +54,16 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
     // The streamed text is whole where the progress' preview is cut short, until the record loads.
     const streamed = node.status === "running" || node.status === "success" ? texts[nodeId] : undefined;
     const preview = streamed ?? node.preview;
-    views[nodeId] = { status: node.status, error: node.error, preview, outputs: recorded, durationMs: node.durationMs, startedAt: node.startedAt };
+    views[nodeId] = {
+      status: node.status,
+      error: node.error,
+      preview,
+      outputs: recorded,
+      durationMs: node.durationMs,
+      startedAt: node.startedAt,
+      cached: node.cached,
+      cachedFromRunId: node.cachedFromRunId,
+    };
   }
   return views;
 }
@@ -111,6 +126,8 @@ function sameView(a: NodeRunView, b: NodeRunView): boolean {
     a.preview === b.preview &&
     a.durationMs === b.durationMs &&
     a.startedAt === b.startedAt &&
+    a.cached === b.cached &&
+    a.cachedFromRunId === b.cachedFromRunId &&
     sameOutputs(a.outputs, b.outputs)
   );
 }

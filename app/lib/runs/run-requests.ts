@@ -28,7 +28,8 @@ const JSON_HEADERS = { Accept: "application/json" } as const;
 
 export function startRun(
   workflowId: string,
-  request: { scope: RunScope; nodeIds?: string[] },
+  /** `fresh`: nodes that execute even when the cache has their work (Re-roll). */
+  request: { scope: RunScope; nodeIds?: string[]; fresh?: string[] },
   send: Fetch = defaultFetch,
 ): Promise<ApiResult<StartedRun>> {
   return call(

@@ -44,6 +44,10 @@ export const NodeExecutionSchema = z.object({
   startedAt: DateSchema.nullable(),
   finishedAt: DateSchema.nullable(),
   durationMs: z.number().nullable(),
+  /** Set when the node took its outputs from the cache (ADR 016): the execution that made them. */
+  cachedFromExecutionId: z.string().nullable(),
+  /** That execution's run, for a link; null on a shared page, whose visitor may not see that run. */
+  cachedFromRunId: z.string().nullable(),
 });
 export type NodeExecution = z.infer<typeof NodeExecutionSchema>;
 

@@ -78,7 +78,7 @@ describe("runs store", () => {
     actions.progressReceived("run_new", running);
     const runs = store.getState().runs;
 
-    const node = { status: "running" as const, startedAt: "2026-11-27T10:00:01.000Z", finishedAt: null, durationMs: null, preview: "Fine ", error: null };
+    const node = { status: "running" as const, startedAt: "2026-11-27T10:00:01.000Z", finishedAt: null, durationMs: null, preview: "Fine ", error: null, cached: false, cachedFromRunId: null };
     actions.progressReceived("run_new", { ...running, nodes: { "llm-1": node } });
     expect(store.getState().active?.progress?.nodes["llm-1"]).toEqual(node);
     expect(store.getState().runs).toBe(runs);

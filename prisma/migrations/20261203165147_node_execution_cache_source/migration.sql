@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "NodeExecution" ADD COLUMN     "cachedFromExecutionId" TEXT,
+ADD COLUMN     "cachedFromRunId" TEXT;
