@@ -1,3 +1,4 @@
+import type { Usage } from "./cost/usage";
 import type { NodeParams, NodeType } from "./nodes/registry";
 import type { NodeStatus, RunProgress } from "./run-progress";
 import type { NodeInputs, NodeOutputs } from "./values";
@@ -11,6 +12,8 @@ export interface RunNodeRequest {
   inputs: NodeInputs;
   /** Aborted when the run is cancelled; the execution should stop and reject. */
   signal: AbortSignal;
+  /** Hears what a paid API call used (tokens, images, seconds), once per call, as the API reported it. */
+  reportUsage?: (usage: Usage) => void;
 }
 
 /**
@@ -28,6 +31,9 @@ export interface NodeRecordUpdate {
   finishedAt?: string;
   durationMs?: number;
   fingerprint?: string;
+  /** What the execution's paid API calls used, and what that cost (null: price unknown). */
+  usage?: Usage[];
+  costUsd?: number | null;
 }
 
 /**

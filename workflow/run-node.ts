@@ -19,11 +19,11 @@ export type InProcessRunNode = (request: RunNodeRequest, onText?: (textSoFar: st
  * with it, and each Trigger.dev node task for the one node it runs.
  */
 export function createInProcessRunNode(executors: ExecutorMap, services: ExecutionServices): InProcessRunNode {
-  return async ({ nodeId, nodeType, params, inputs, signal }, onText) => {
+  return async ({ nodeId, nodeType, params, inputs, signal, reportUsage }, onText) => {
     // A cancelled run should not start an ffmpeg process or an HTTP request at all.
     signal.throwIfAborted();
     // The map pairs each type with its own executor; the request pairs the type with its own params.
     const executor = executors[nodeType] as Executor<NodeType>;
-    return executor({ nodeId, params, inputs, signal, onText, media: services.media, llm: services.llm });
+    return executor({ nodeId, params, inputs, signal, onText, reportUsage, media: services.media, llm: services.llm });
   };
 }

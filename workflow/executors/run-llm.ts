@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ApiError, FinishReason, GoogleGenAI, type GenerateContentParameters, type Part } from "@google/genai";
 import { z } from "zod";
+import { usageFromGemini, type Usage } from "../cost/usage";
 import { ffmpegCommand, runFfmpeg } from "../ffmpeg";
 import { DEFAULT_TEXT_MODEL, modelOffer, retiredModelReplacement, unavailableModelMessage, type ModelCatalog } from "../gemini-models";
 import { type NodeInputs } from "../values";
@@ -35,7 +36,7 @@ const SAFETY_FINISH_REASONS = new Set<string>([
 export function createRunLlm(options: RunLlmOptions = {}): Executor<"run-llm"> {
   const retryBaseDelayMs = options.retryBaseDelayMs ?? 1_000;
 
-  return async ({ params, inputs, media, llm, signal, onText }) => {
+  return async ({ params, inputs, media, llm, signal, onText, reportUsage }) => {
     const apiKey = llm.apiKey?.trim();
     if (!apiKey) throw new NodeError("Gemini is not configured: set GEMINI_API_KEY.");
     if (!params.user_message.trim()) throw new NodeError("Type a user message or connect a Text node to it.");
@@ -56,7 +57,7 @@ export function createRunLlm(options: RunLlmOptions = {}): Executor<"run-llm"> {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       try {
-        return { output: await streamAnswer(ai, request, { signal, timeoutMs: llm.timeoutMs, onText }) };
+        return { output: await streamAnswer(ai, request, { signal, timeoutMs: llm.timeoutMs, onText, reportUsage }) };
       } catch (error) {
         const outcome = classifyFailure(error, params.model, catalog);
         if (outcome instanceof NodeError) throw outcome;
@@ -74,7 +75,12 @@ export const runLlm = createRunLlm();
 async function streamAnswer(
   ai: GoogleGenAI,
   request: GenerateContentParameters,
-  { signal, timeoutMs, onText }: { signal: AbortSignal; timeoutMs: number; onText?: (textSoFar: string) => void },
+  {
+    signal,
+    timeoutMs,
+    onText,
+    reportUsage,
+  }: { signal: AbortSignal; timeoutMs: number; onText?: (textSoFar: string) => void; reportUsage?: (usage: Usage) => void },
 ): Promise<string> {
   const attempt = new AbortController();
   const cancel = () => attempt.abort();
@@ -90,6 +96,8 @@ async function streamAnswer(
     }, timeoutMs);
   };
   restartTimer();
+  // Gemini sends the running totals with the chunks; the last one it sent is what the call used.
+  let usage: Usage | undefined;
   try {
     const stream = await ai.models.generateContentStream({
       ...request,
@@ -99,6 +107,7 @@ async function streamAnswer(
     let finishReason: string | undefined;
     for await (const chunk of stream) {
       restartTimer();
+      if (chunk.usageMetadata) usage = usageFromGemini(request.model, chunk.usageMetadata);
       const blockReason = chunk.promptFeedback?.blockReason;
       if (blockReason) throw safetyBlock(blockReason);
       const candidate = chunk.candidates?.[0];
@@ -125,6 +134,8 @@ async function streamAnswer(
   } finally {
     clearTimeout(timer);
     signal.removeEventListener("abort", cancel);
+    // Reported however the attempt ended: a blocked or abandoned answer is billed for what it used.
+    if (usage) reportUsage?.(usage);
     // Releases the connection when the answer was abandoned part way (safety block, error).
     attempt.abort();
   }
