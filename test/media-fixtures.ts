@@ -130,6 +130,7 @@ export function executionContext<K extends NodeType>(fields: {
   signal?: AbortSignal;
   llm?: Partial<LlmSettings>;
   onText?: (textSoFar: string) => void;
+  reportUsage?: ExecutionContext<K>["reportUsage"];
 }): ExecutionContext<K> {
   return {
     nodeId: "node-under-test",
@@ -139,5 +140,6 @@ export function executionContext<K extends NodeType>(fields: {
     media: fields.media,
     llm: { apiKey: undefined, baseUrl: undefined, timeoutMs: 5_000, ...fields.llm },
     onText: fields.onText,
+    reportUsage: fields.reportUsage,
   };
 }
