@@ -41,6 +41,8 @@ export const EnvSchema = z.object({
   GEMINI_API_KEY: optionalString,
   /** Points the Gemini SDK at another endpoint (tests, proxies). */
   GEMINI_BASE_URL: optionalString,
+  /** A price table (the shape of workflow/cost/pricing.json) used instead of the shipped one. */
+  WEFT_PRICES_PATH: optionalString,
   /** Most node executions one embedded run has in flight at once. */
   WEFT_NODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   MAX_GRAPH_NODES: z.coerce.number().int().positive().default(500),

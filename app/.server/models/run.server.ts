@@ -16,6 +16,8 @@ import type { RunDetail, RunSummary } from "~/lib/runs/run-schemas";
 import { planRun, RunScopeSchema, type PlanProblem, type RunPlan, type RunScope } from "~workflow/plan";
 import { isFinishedRunStatus } from "~workflow/run-progress";
 import { getWorkflow } from "./workflow.server";
+import { checkBudget, estimateRun, type BudgetRefusal } from "~/.server/cost/cost.server";
+import type { PlanEstimate } from "~workflow/cost/estimate";
 
 // Runs belong to their owner: every function takes the owner's id and filters by it, so another
 // user's run or workflow id behaves exactly like one that does not exist.
@@ -44,7 +46,9 @@ export type StartRunResult =
   /** The run cannot be made as asked: nothing was written. */
   | { status: "refused"; problems: PlanProblem[] }
   /** The owner already has `limit` runs queued or running: nothing was written. */
-  | { status: "too_many_runs"; limit: number };
+  | { status: "too_many_runs"; limit: number }
+  /** The run's estimate exceeds the per-run cap or what is left of the month: nothing was written. */
+  | { status: "budget_exceeded"; refusal: BudgetRefusal };
 
 export type RetryRunResult = StartRunResult | { status: "not_finished" };
 
@@ -61,6 +65,7 @@ const SUMMARY_FIELDS = {
   finishedAt: true,
   error: true,
   retryOfId: true,
+  costUsd: true,
 } as const;
 
 type SummaryRow = Prisma.WorkflowRunGetPayload<{ select: typeof SUMMARY_FIELDS }>;
@@ -83,6 +88,9 @@ export async function createRun(
   const latestOutputs = await latestSuccessfulOutputs(workflowId, feedingNodes(workflow.graph, nodeIds));
   const planned = planRun({ graph: workflow.graph, scope: request.scope, nodeIds, latestOutputs });
   if (!planned.ok) return { status: "refused", problems: planned.problems };
+  const estimate = await estimateRun(workflowId, workflow.graph, planned.plan.executeNodeIds, NO_CACHED_NODES);
+  const refusal = await checkBudget(ownerId, estimate);
+  if (refusal) return { status: "budget_exceeded", refusal };
 
   const runId = await insertRun({
     ownerId,
@@ -91,11 +99,28 @@ export async function createRun(
     requestedNodeIds: nodeIds,
     graph: workflow.graph,
     plan: planned.plan,
+    estimate,
     engine,
     retryOfId: null,
   });
   if (runId === null) return tooManyRuns();
   return { status: "ok", started: await startRun(runId, engine) };
+}
+
+export type EstimateRunResult =
+  | { status: "ok"; estimate: PlanEstimate }
+  | { status: "not_found" }
+  | { status: "refused"; problems: PlanProblem[] };
+
+/** What `createRun` with this request would cost, planned the same way; nothing is written. */
+export async function estimateRunRequest(ownerId: string, workflowId: string, request: RunRequest): Promise<EstimateRunResult> {
+  const workflow = await getWorkflow(ownerId, workflowId);
+  if (!workflow) return { status: "not_found" };
+  const nodeIds = request.scope === "full" ? [] : [...new Set(request.nodeIds ?? [])];
+  const latestOutputs = await latestSuccessfulOutputs(workflowId, feedingNodes(workflow.graph, nodeIds));
+  const planned = planRun({ graph: workflow.graph, scope: request.scope, nodeIds, latestOutputs });
+  if (!planned.ok) return { status: "refused", problems: planned.problems };
+  return { status: "ok", estimate: await estimateRun(workflowId, workflow.graph, planned.plan.executeNodeIds, NO_CACHED_NODES) };
 }
 
 /**
@@ -119,6 +144,9 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
   // Written only by createRun and retryRun, from a RunPlan.
   const planned = planRetryOf({ graph, plan: run.plan as RunPlan | null, nodes: run.nodeExecutions.map(toNodeExecutionRecord) });
   if (!planned.ok) return { status: "refused", problems: planned.problems };
+  const estimate = await estimateRun(run.workflowId, graph, planned.plan.executeNodeIds, NO_CACHED_NODES);
+  const refusal = await checkBudget(ownerId, estimate);
+  if (refusal) return { status: "budget_exceeded", refusal };
 
   const newRunId = await insertRun({
     ownerId,
@@ -127,12 +155,19 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
     requestedNodeIds: run.requestedNodeIds,
     graph,
     plan: planned.plan,
+    estimate,
     engine,
     retryOfId: run.id,
   });
   if (newRunId === null) return tooManyRuns();
   return { status: "ok", started: await startRun(newRunId, engine) };
 }
+
+/**
+ * The nodes the output cache would serve. Until the cache lands every node executes; the
+ * integrator replaces this with `cachedNodesForPlan` (estimate and refusal then count them $0).
+ */
+const NO_CACHED_NODES: ReadonlySet<string> = new Set();
 
 /** Statuses of a run that still holds the engine's attention. */
 const IN_FLIGHT_STATUSES = ["idle", "queued", "running"] as const;
@@ -153,6 +188,7 @@ async function insertRun(input: {
   requestedNodeIds: string[];
   graph: Graph;
   plan: RunPlan;
+  estimate: PlanEstimate;
   engine: WorkflowEngine;
   retryOfId: string | null;
 }): Promise<string | null> {
@@ -192,6 +228,7 @@ async function insertRun(input: {
         engine: input.engine.kind,
         graphSnapshot: toJson(input.graph),
         plan: toJson(plan),
+        estimate: toJson(input.estimate),
         retryOfId: input.retryOfId,
         nodeExecutions: { createMany: { data: [...executed, ...reused] } },
       },
@@ -345,5 +382,6 @@ function toSummary(row: SummaryRow): RunSummary {
     durationMs: row.startedAt && row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
     error: row.error,
     retryOfId: row.retryOfId,
+    costUsd: row.costUsd,
   };
 }

@@ -14,7 +14,7 @@ function progressOf(nodes: Record<string, Partial<NodeProgress> & Pick<NodeProgr
 }
 
 function record(nodeId: string, fields: Partial<NodeExecution> & Pick<NodeExecution, "status">): NodeExecution {
-  return { nodeId, nodeType: "run-llm", inputs: null, outputs: null, error: null, fingerprint: null, startedAt: null, finishedAt: null, durationMs: null, ...fields };
+  return { nodeId, nodeType: "run-llm", inputs: null, outputs: null, error: null, fingerprint: null, startedAt: null, finishedAt: null, durationMs: null, usage: null, costUsd: null, ...fields };
 }
 
 function detailOf(nodes: NodeExecution[]): RunDetail {
@@ -30,6 +30,7 @@ function detailOf(nodes: NodeExecution[]): RunDetail {
     durationMs: null,
     error: null,
     retryOfId: null,
+    costUsd: 0,
     nodes,
   };
 }
