@@ -36,7 +36,7 @@ function detailOf(nodes: NodeExecution[]): RunDetail {
 }
 
 function view(fields: Partial<NodeRunView> & Pick<NodeRunView, "status">): NodeRunView {
-  return { error: null, preview: null, outputs: null, durationMs: null, ...fields };
+  return { error: null, preview: null, outputs: null, durationMs: null, cost: null, ...fields };
 }
 
 describe("nodeRunViews", () => {

@@ -16,6 +16,8 @@ export interface NodeRunView {
   /** Full outputs by port id, once the run's records are loaded (after the node finished). */
   outputs: NodeOutputs | null;
   durationMs: number | null;
+  /** What the node's paid API calls cost, once its record loads: null = it made none; usd null = price unknown. */
+  cost: { usd: number | null } | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
       preview: null,
       outputs: record.status === "success" ? record.outputs : null,
       durationMs: record.durationMs,
+      cost: costOf(record),
     };
   }
   for (const [nodeId, node] of Object.entries(progress?.nodes ?? {})) {
@@ -45,9 +48,13 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
     // The streamed text is whole where the progress' preview is cut short, until the record loads.
     const streamed = node.status === "running" || node.status === "success" ? texts[nodeId] : undefined;
     const preview = streamed ?? node.preview;
-    views[nodeId] = { status: node.status, error: node.error, preview, outputs: recorded, durationMs: node.durationMs };
+    views[nodeId] = { status: node.status, error: node.error, preview, outputs: recorded, durationMs: node.durationMs, cost: record ? costOf(record) : null };
   }
   return views;
+}
+
+function costOf(record: RunDetail["nodes"][number]): NodeRunView["cost"] {
+  return record.usage === null ? null : { usd: record.costUsd };
 }
 
 /** How many of the run's nodes have ended: when it grows, there are new outputs to load. */
