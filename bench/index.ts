@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: measures the embedded engine and the history loader on this machine and
- * prints one JSON object (`npm run bench -- engine`, `-- history` or `-- ui` runs one part). Starts its
+ * prints one JSON object (`npm run bench -- engine`, `-- history`, `-- ui` or `-- estimate` runs one part). Starts its
  * own throwaway embedded PostgreSQL and data directory, so it touches nothing else. Progress
  * goes to stderr; stdout carries only the result.
  */
@@ -28,6 +28,7 @@ async function main() {
       ...(only === undefined || only === "engine" ? await (await import("./engine")).runBenchmarks(log) : {}),
       ...(only === undefined || only === "history" ? await (await import("./history")).runHistoryBenchmark(log) : {}),
       ...(only === undefined || only === "ui" ? await (await import("./ui-latency")).runUiLatencyBenchmark(log) : {}),
+      ...(only === undefined || only === "estimate" ? (await import("./estimate")).runEstimateBenchmark(log) : {}),
     };
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
