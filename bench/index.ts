@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: measures the embedded engine and the history loader on this machine and
- * prints one JSON object (`npm run bench -- engine`, `-- history`, `-- workflows`, `-- ui` or `-- cache` runs one part). Starts its
+ * prints one JSON object (`npm run bench -- engine`, `-- history`, `-- workflows`, `-- ui`, `-- cache` or `-- estimate` runs one part). Starts its
  * own throwaway embedded PostgreSQL and data directory, so it touches nothing else. Progress
  * goes to stderr; stdout carries only the result.
  */
@@ -30,6 +30,7 @@ async function main() {
       ...(only === undefined || only === "workflows" ? await (await import("./workflows-list")).runWorkflowsListBenchmark(log) : {}),
       ...(only === undefined || only === "ui" ? await (await import("./ui-latency")).runUiLatencyBenchmark(log) : {}),
       ...(only === undefined || only === "cache" ? await (await import("./cache")).runCacheBenchmark(log) : {}),
+      ...(only === undefined || only === "estimate" ? (await import("./estimate")).runEstimateBenchmark(log) : {}),
     };
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {

@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
-import { invalidApiKey, startGeminiStub, stubModel, textReply } from "~test/gemini-stub";
+import { invalidApiKey, startGeminiStub, stubModel, textReply, type StubUsage } from "~test/gemini-stub";
 
 // The Gemini stand-in for the e2e suite (playwright.config.ts starts it beside the app): the
 // stub from test/gemini-stub.ts behind a fixed port, so the app's GEMINI_BASE_URL can name it,
@@ -50,9 +50,11 @@ export interface StubSettings {
   tokenDelayMs: number;
   /** A reply in place of STUB_REPLY_TOKENS (e.g. a long one), streamed a word at a time. */
   reply: string | null;
+  /** The usageMetadata each answer reports (what the run then costs). */
+  usage: StubUsage;
 }
 
-const DEFAULT_SETTINGS: StubSettings = { fail: null, tokenDelayMs: 40, reply: null };
+const DEFAULT_SETTINGS: StubSettings = { fail: null, tokenDelayMs: 40, reply: null, usage: { promptTokenCount: 8, candidatesTokenCount: 4 } };
 
 const replyTokens = (reply: string | null) => (reply === null ? STUB_REPLY_TOKENS : reply.split(/(?<= )/));
 
@@ -60,7 +62,7 @@ async function main() {
   const stub = await startGeminiStub({ apiKey: GEMINI_STUB_API_KEY, models: E2E_STUB_MODELS });
   let settings = DEFAULT_SETTINGS;
   const apply = () =>
-    stub.program(settings.fail === "invalid-key" ? invalidApiKey() : textReply(replyTokens(settings.reply), { tokenDelayMs: settings.tokenDelayMs }));
+    stub.program(settings.fail === "invalid-key" ? invalidApiKey() : textReply(replyTokens(settings.reply), { tokenDelayMs: settings.tokenDelayMs, usage: settings.usage }));
   apply();
 
   const control = async (request: IncomingMessage, response: ServerResponse) => {
@@ -72,6 +74,7 @@ async function main() {
         fail: body.fail === "invalid-key" ? "invalid-key" : null,
         tokenDelayMs: typeof body.tokenDelayMs === "number" ? body.tokenDelayMs : DEFAULT_SETTINGS.tokenDelayMs,
         reply: typeof body.reply === "string" ? body.reply : null,
+        usage: body.usage ?? DEFAULT_SETTINGS.usage,
       };
       apply();
     }

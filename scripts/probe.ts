@@ -119,6 +119,12 @@ export async function runProbe(baseUrl: string, log: (line: string) => void = ()
   for (const body of ['{"scope":"full"}', '{"scope":"selected","nodeIds":["__proto__"]}', '{"scope":"single","nodeIds":[]}', '{"scope":"everything"}', "{}"]) {
     add({ name: "start run", path: `/api/workflows/${workflowId}/runs`, method: "POST", headers: json, body });
   }
+  for (const body of ['{"monthlyUsd":-1}', '{"perRunUsd":"lots"}', '{"monthlyUsd":1e400}', '{"budget":5}', "[]"]) {
+    add({ name: "account limits", path: "/api/account/limits", method: "PUT", headers: json, body });
+  }
+  for (const query of ["scope=nope", "scope=single", "scope=selected&nodeIds=%00", `scope=single&nodeIds=${"x".repeat(5000)}`]) {
+    add({ name: "estimate query", path: `/api/workflows/${workflowId}/estimate?${query}`, headers: bearer });
+  }
   add({ name: "token minting a token", path: "/api/tokens", method: "POST", headers: json, body: '{"name":"child"}' });
   add({ name: "token lifetime", path: "/api/tokens", method: "POST", headers: { ...session, "Content-Type": "application/json" }, body: '{"name":"x","expiresInDays":1e9}' });
 

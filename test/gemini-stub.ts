@@ -13,6 +13,8 @@ import { catalogModelFromListing, FALLBACK_CATALOG } from "~workflow/gemini-mode
  *   POST /v1/models/<model>:streamGenerateContent?alt=sse → Server-Sent Events, one
  *        GenerateContentResponse JSON per `data:` event;
  *   POST /v1/models/<model>:generateContent → one GenerateContentResponse JSON;
+ *   POST /v1/models/<model>:countTokens → `{totalTokens}`, one token per 4 characters of the
+ *        text parts (or what countTokensReply programmed), as `models.countTokens` reads it;
  *   GET  /v1/models?pageSize&pageToken → `{models: Model[], nextPageToken?}`, what `models.list`
  *        pages through, each model as Google describes it (name "models/<id>", displayName,
  *        supportedGenerationMethods, token limits).
@@ -101,8 +103,16 @@ export function stubModel(id: string, options: { displayName?: string; methods?:
 }
 
 /** How the stub answers one request. Build them with the functions below. */
+/** The usageMetadata the stub reports with an answer (Gemini's field names). */
+export interface StubUsage {
+  promptTokenCount: number;
+  candidatesTokenCount: number;
+  thoughtsTokenCount?: number;
+  cachedContentTokenCount?: number;
+}
+
 export type GeminiStubReply =
-  | { type: "text"; tokens: string[]; tokenDelayMs: number; finishReason: string }
+  | { type: "text"; tokens: string[]; tokenDelayMs: number; finishReason: string; usage: StubUsage }
   | { type: "error"; status: number; statusName: string; message: string; reason?: string }
   | { type: "prompt-blocked"; blockReason: string }
   /** For image models; `image` null answers no image, undefined a PNG of the requested aspect ratio. */
@@ -111,16 +121,19 @@ export type GeminiStubReply =
 
 type ErrorReply = Extract<GeminiStubReply, { type: "error" }>;
 
-/** Streams `tokens` one SSE event each, `tokenDelayMs` apart; the last carries `finishReason`. */
+const DEFAULT_USAGE: StubUsage = { promptTokenCount: 8, candidatesTokenCount: 4 };
+
+/** Streams `tokens` one SSE event each, `tokenDelayMs` apart; the last carries `finishReason` and `usage`. */
 export function textReply(
   tokens: string | string[],
-  options: { tokenDelayMs?: number; finishReason?: string } = {},
+  options: { tokenDelayMs?: number; finishReason?: string; usage?: StubUsage } = {},
 ): GeminiStubReply {
   return {
     type: "text",
     tokens: typeof tokens === "string" ? [tokens] : tokens,
     tokenDelayMs: options.tokenDelayMs ?? 0,
     finishReason: options.finishReason ?? "STOP",
+    usage: options.usage ?? DEFAULT_USAGE,
   };
 }
 
@@ -236,7 +249,7 @@ export interface GeminiStub {
 }
 
 const DEFAULT_REPLY = textReply(["Hello ", "from the ", "Gemini stub."]);
-const ROUTE = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const ROUTE = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
 const LIST_ROUTE = /^\/(v1beta|v1|v1alpha)\/models$/;
 const VIDEO_START_ROUTE = /^\/(v1beta|v1)\/models\/([^/:]+):predictLongRunning$/;
 const OPERATION_ROUTE = /^\/(v1beta|v1)\/(models\/[^/:]+\/operations\/[a-z0-9]+)$/;
@@ -310,6 +323,8 @@ export async function startGeminiStub(
         message: `models/${model} is not found for API version ${route[1]}, or is not supported for ${route[3]}. Call ListModels to see the list of available models and their supported methods.`,
       });
     }
+    // Counting is free and answered apart: it uses up no programmed reply.
+    if (route[3] === "countTokens") return sendJson(response, 200, { totalTokens: countTokensOf(body) });
     const [reply] = replies;
     if (replies.length > 1) replies.shift();
     if (reply.type === "hang") return;
@@ -451,8 +466,14 @@ function modelPage(models: StubModel[], query: URLSearchParams, maxPageSize: num
 
 type SuccessReply = Extract<GeminiStubReply, { type: "text" | "prompt-blocked" }>;
 
-function usageMetadata() {
-  return { promptTokenCount: 8, candidatesTokenCount: 4, totalTokenCount: 12 };
+function usageMetadata(usage: StubUsage = DEFAULT_USAGE) {
+  return { ...usage, totalTokenCount: usage.promptTokenCount + usage.candidatesTokenCount + (usage.thoughtsTokenCount ?? 0) };
+}
+
+/** One token per 4 characters of text, rounded up: predictable for tests to assert against. */
+export function countTokensOf(body: GeminiRequestBody): number {
+  const chars = (body.contents ?? []).flatMap((content) => content.parts ?? []).reduce((sum, part) => sum + (part.text?.length ?? 0), 0);
+  return Math.ceil(chars / 4);
 }
 
 function candidate(text: string | null, finishReason?: string) {
@@ -468,7 +489,7 @@ function wholeResponse(reply: SuccessReply, model: string) {
     return { promptFeedback: { blockReason: reply.blockReason }, usageMetadata: usageMetadata(), modelVersion: model };
   }
   const text = reply.tokens.join("");
-  return { candidates: [candidate(text || null, reply.finishReason)], usageMetadata: usageMetadata(), modelVersion: model };
+  return { candidates: [candidate(text || null, reply.finishReason)], usageMetadata: usageMetadata(reply.usage), modelVersion: model };
 }
 
 /**
@@ -538,7 +559,7 @@ async function streamResponse(response: ServerResponse, reply: SuccessReply, mod
           const last = index === reply.tokens.length - 1;
           return {
             candidates: [candidate(token, last ? reply.finishReason : undefined)],
-            ...(last ? { usageMetadata: usageMetadata() } : {}),
+            ...(last ? { usageMetadata: usageMetadata(reply.usage) } : {}),
             modelVersion: model,
           };
         });

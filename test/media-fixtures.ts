@@ -133,6 +133,7 @@ export function executionContext<K extends NodeType>(fields: {
   llm?: Partial<LlmSettings>;
   onText?: (textSoFar: string) => void;
   checkpoint?: NodeCheckpoint;
+  reportUsage?: ExecutionContext<K>["reportUsage"];
 }): ExecutionContext<K> {
   const signal = fields.signal ?? new AbortController().signal;
   return {
@@ -145,5 +146,6 @@ export function executionContext<K extends NodeType>(fields: {
     onText: fields.onText,
     checkpoint: fields.checkpoint ?? memoryCheckpoint(),
     wait: (ms) => sleep(ms, signal),
+    reportUsage: fields.reportUsage,
   };
 }

@@ -1,3 +1,4 @@
+import type { Usage } from "./cost/usage";
 import type { ModelCatalog } from "./gemini-models";
 import type { NodeParams, NodeType } from "./nodes/registry";
 import type { MediaKind, MediaValue, NodeInputs, NodeOutputs } from "./values";
@@ -64,6 +65,11 @@ export interface ExecutionContext<K extends NodeType> {
    * Embedded: a timer. Trigger.dev: a checkpointed `wait.for`, so a waiting task costs nothing.
    */
   wait(ms: number): Promise<void>;
+  /**
+   * Every executor that calls a paid API reports what each call used, from the API's own response
+   * (usageMetadata, images made, seconds of video), so the run can price it and enforce its cap.
+   */
+  reportUsage?: (usage: Usage) => void;
 }
 
 export type Executor<K extends NodeType> = (context: ExecutionContext<K>) => Promise<NodeOutputs>;

@@ -1,4 +1,5 @@
 import type { CachedExecution } from "./cache";
+import type { Usage } from "./cost/usage";
 import type { NodeParams, NodeType } from "./nodes/registry";
 import type { NodeStatus, RunProgress } from "./run-progress";
 import type { NodeInputs, NodeOutputs } from "./values";
@@ -12,6 +13,8 @@ export interface RunNodeRequest {
   inputs: NodeInputs;
   /** Aborted when the run is cancelled; the execution should stop and reject. */
   signal: AbortSignal;
+  /** Hears what a paid API call used (tokens, images, seconds), once per call, as the API reported it. */
+  reportUsage?: (usage: Usage) => void;
 }
 
 /**
@@ -32,6 +35,9 @@ export interface NodeRecordUpdate {
   /** Set on a node that took its outputs from the cache: the execution (and its run) that made them. */
   cachedFromExecutionId?: string;
   cachedFromRunId?: string;
+  /** What the execution's paid API calls used, and what that cost (null: price unknown). */
+  usage?: Usage[];
+  costUsd?: number | null;
 }
 
 /**

@@ -40,7 +40,7 @@ export type InProcessRunNode = (request: RunNodeRequest, onText?: (textSoFar: st
 export function createInProcessRunNode(executors: ExecutorMap, services: ExecutionServices): InProcessRunNode {
   const checkpointFor = services.checkpointFor ?? (() => memoryCheckpoint());
   const wait = services.wait ?? sleep;
-  return async ({ runId, nodeId, nodeType, params, inputs, signal }, onText) => {
+  return async ({ runId, nodeId, nodeType, params, inputs, signal, reportUsage }, onText) => {
     // A cancelled run should not start an ffmpeg process or an HTTP request at all.
     signal.throwIfAborted();
     // The map pairs each type with its own executor; the request pairs the type with its own params.
@@ -51,6 +51,7 @@ export function createInProcessRunNode(executors: ExecutorMap, services: Executi
       inputs,
       signal,
       onText,
+      reportUsage,
       media: services.media,
       llm: services.llm,
       checkpoint: checkpointFor({ runId, nodeId }),

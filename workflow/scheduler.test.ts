@@ -499,3 +499,33 @@ describe("node ids that name object properties", () => {
     expect((await host.started("b")).inputs).toMatchObject({ user_message: "__proto__ answered" });
   });
 });
+
+describe("budget", () => {
+  it("skips the paid nodes still to start once the per-run cap is crossed, with the reason, keeping what was paid for", async () => {
+    const graph = graphOf([node("a", "run-llm", { model: "gemini-3.6-flash", user_message: "hi" }), llm("b"), llm("c")], [edge("b", "output", "c", "user_message")]);
+    const host = new FakeHost();
+    // One slot: "a" runs first and reports $0.52 of output before "b" could start.
+    host.behave("a", async (request) => {
+      request.reportUsage?.({ model: "test-model", inputTokens: 0, cachedInputTokens: 0, outputTokens: 52_000, thinkingTokens: 0 });
+      return { output: "a answered" };
+    });
+    host.behave("b", async () => {
+      throw new Error("b must not start");
+    });
+    const estimates = { a: { usd: 0.1, basis: "" }, b: { usd: 0.1, basis: "" }, c: { usd: 0.1, basis: "" } };
+    const prices = {
+      checkedAt: "2026-12-03",
+      sources: ["https://ai.google.dev/gemini-api/docs/pricing"],
+      heuristics: { charsPerToken: 4, imageInputTokens: 0, defaultOutputTokens: 0 },
+      models: { "test-model": { kind: "text" as const, inputPerMTok: 1, outputPerMTok: 10, source: "https://ai.google.dev/gemini-api/docs/pricing" } },
+    };
+    const result = await run(graph, host, { concurrency: 1, budget: { prices, perRunUsd: 0.5, monthRemainingUsd: null, estimates } });
+
+    expect(host.executedNodeIds()).toEqual(["a"]);
+    expect(result.nodes.a.status).toBe("success");
+    expect(host.records.find((record) => record.nodeId === "a" && record.status === "success")).toMatchObject({ costUsd: 0.52 });
+    expect(result.nodes.b).toMatchObject({ status: "skipped", error: "Per-run cap of $0.50 reached: $0.52 spent." });
+    expect(result.nodes.c).toMatchObject({ status: "skipped", error: "Per-run cap of $0.50 reached: $0.52 spent." });
+    expect(result.status).toBe("partial");
+  });
+});

@@ -1,4 +1,5 @@
 import { readsCache, type CachedExecution } from "./cache";
+import { RunSpend, type RunBudgetOptions } from "./cost/run-budget";
 import type { Graph, GraphNode } from "./graph";
 import { nodeName } from "./graph-validation";
 import { NodeError } from "./execution";
@@ -52,6 +53,8 @@ export interface ExecuteRunOptions {
   now?: () => Date;
   /** How long a cancelled execution may take to stop before the run stops waiting for it. */
   cancelGraceMs?: number;
+  /** Prices, caps and the run's estimate: paid nodes record their cost, and none starts past a cap. */
+  budget?: RunBudgetOptions;
 }
 
 /**
@@ -95,6 +98,7 @@ class RunScheduler {
   private readonly signal: AbortSignal | undefined;
   private readonly now: () => Date;
   private readonly cancelGraceMs: number;
+  private readonly spend: RunSpend | undefined;
 
   private readonly nodesById: Map<string, GraphNode>;
   private readonly executeIds: string[];
@@ -126,6 +130,7 @@ class RunScheduler {
     this.signal = options.signal;
     this.now = options.now ?? (() => new Date());
     this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
+    this.spend = options.budget ? new RunSpend(options.budget) : undefined;
 
     const { plan } = options;
     this.plan = plan;
@@ -231,7 +236,6 @@ class RunScheduler {
       return;
     }
     const { inputs, fingerprint } = prepared;
-
     // The node's inputs are known only now (upstream outputs), so this is where the cache is asked.
     const cached = await this.cachedExecution(id, prepared);
     if (this.cancelling) {
@@ -240,6 +244,12 @@ class RunScheduler {
     }
     if (cached) {
       await endAs({ status: "success", error: null }, { inputs, outputs: cached.outputs, fingerprint, cached });
+      return;
+    }
+    // After the cache: a node it serves costs nothing, so no cap can refuse it.
+    const refusal = this.spend?.refusal(id) ?? null;
+    if (refusal !== null) {
+      await endAs({ status: "skipped", error: refusal }, { inputs, fingerprint });
       return;
     }
 
@@ -265,6 +275,7 @@ class RunScheduler {
           params: prepared.params,
           inputs,
           signal: controller.signal,
+          reportUsage: this.spend ? (usage) => this.spend?.record(id, usage) : undefined,
         }))();
       const outputs = checkOutputs(prepared.nodeType, await settledOrAbandoned(running, controller.signal, this.cancelGraceMs));
       await endAs({ status: "success", error: null }, { inputs, outputs, fingerprint });
@@ -317,14 +328,15 @@ class RunScheduler {
   /** Settles a node that ran (or tried to), skips what depended on a failure, releases what waited on a success. */
   private async finish(id: string, result: NodeResult): Promise<void> {
     this.settle(id, result);
-    if (result.status === "failed") {
-      const reason = skipReason(this.nodesById.get(id) ?? { id });
+    // A node held back by the budget holds back what depends on it, for the same reason.
+    if (result.status === "failed" || result.status === "skipped") {
+      const reason = result.status === "skipped" && result.error !== null ? result.error : skipReason(this.nodesById.get(id) ?? { id });
       for (const skipped of downstreamOf(id, this.dependents, (candidate) => this.phases.get(candidate) === "queued")) {
         this.settleUnstarted(skipped, "skipped", reason);
       }
     }
     this.publish();
-    await this.save(recordOf(this.runId, id, result));
+    await this.save({ ...recordOf(this.runId, id, result), ...this.spend?.spendOf(id) });
     if (result.status !== "success") return;
     for (const dependent of this.dependents.get(id) ?? []) {
       const remaining = (this.inputsPending.get(dependent) ?? 0) - 1;

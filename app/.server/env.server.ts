@@ -45,6 +45,8 @@ export const EnvSchema = z.object({
   GEMINI_VIDEO_POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(10_000),
   /** How long a Generate Video node waits for Gemini in all, counted from when Gemini accepted the request. */
   GEMINI_VIDEO_TIMEOUT_MS: z.coerce.number().int().min(1).default(15 * 60_000),
+  /** A price table (the shape of workflow/cost/pricing.json) used instead of the shipped one. */
+  WEFT_PRICES_PATH: optionalString,
   /** Most node executions one embedded run has in flight at once. */
   WEFT_NODE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   MAX_GRAPH_NODES: z.coerce.number().int().positive().default(500),

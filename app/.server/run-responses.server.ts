@@ -42,6 +42,10 @@ function refusedRunError(problems: PlanProblem[]) {
  */
 export function startRunResponse(request: Request, result: Exclude<StartRunResult, { status: "not_found" }>) {
   if (result.status === "refused") return refusedRunError(result.problems);
+  if (result.status === "budget_exceeded") {
+    const { message, ...figures } = result.refusal;
+    return apiError(402, "budget_exceeded", message, figures);
+  }
   if (result.status === "too_many_runs") {
     return apiError(
       429,

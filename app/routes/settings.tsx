@@ -8,6 +8,9 @@ import { createApiToken, listApiTokens, revokeApiToken } from "~/.server/models/
 import { storageUsage } from "~/.server/models/asset.server";
 import { getUserById } from "~/.server/models/user.server";
 import { AppHeader } from "~/components/app-header";
+import { SpendingSection } from "~/components/spending-section";
+import { accountLimits, setAccountLimits, spendThisMonth } from "~/.server/cost/cost.server";
+import { LimitUsdFieldSchema } from "~/lib/budget";
 import { formatBytes } from "~workflow/format-bytes";
 import { API_TOKEN_EXPIRY_DAYS, ApiTokenExpiryDaysSchema, ApiTokenNameSchema, tokenExpiry } from "~/lib/account";
 
@@ -23,20 +26,32 @@ const SettingsActionSchema = z.discriminatedUnion(
       expiresInDays: z.preprocess((value) => (value === "" ? undefined : value), ApiTokenExpiryDaysSchema.optional()),
     }),
     z.object({ intent: z.literal("revoke"), tokenId: z.string().min(1, "Choose a token to revoke.") }),
+    z.object({
+      intent: z.literal("limits"),
+      monthlyUsd: LimitUsdFieldSchema,
+      perRunUsd: LimitUsdFieldSchema,
+    }),
   ],
   { error: "Unknown action; reload the page and try again." },
 );
 
 type SettingsActionData =
   | { intent: "create"; created: { name: string; token: string } }
-  | { intent: "create" | "revoke"; error: string }
-  | { intent: "revoke"; revoked: true };
+  | { intent: "create" | "revoke" | "limits"; error: string }
+  | { intent: "revoke"; revoked: true }
+  | { intent: "limits"; saved: true };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserId(request);
-  const [user, tokens, storage] = await Promise.all([getUserById(userId), listApiTokens(userId), storageUsage(userId)]);
+  const [user, tokens, storage, limits, spend] = await Promise.all([
+    getUserById(userId),
+    listApiTokens(userId),
+    storageUsage(userId),
+    accountLimits(userId),
+    spendThisMonth(userId),
+  ]);
   if (!user) throw redirect("/login");
-  return { email: user.email, tokens, storage };
+  return { email: user.email, tokens, storage, limits, spend };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -44,8 +59,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await readFormData(request));
   const parsed = SettingsActionSchema.safeParse(form);
   if (!parsed.success) {
-    const intent = form.intent === "revoke" ? "revoke" : "create";
-    return data<SettingsActionData>({ intent, error: parsed.error.issues[0].message }, { status: 400 });
+    const intent = form.intent === "revoke" ? "revoke" : form.intent === "limits" ? "limits" : "create";
+    const issue = parsed.error.issues[0];
+    const field = issue.path[0] === "monthlyUsd" ? "The monthly budget " : issue.path[0] === "perRunUsd" ? "The per-run cap " : "";
+    return data<SettingsActionData>({ intent, error: `${field}${issue.message}` }, { status: 400 });
+  }
+  if (parsed.data.intent === "limits") {
+    await setAccountLimits(userId, { monthlyUsd: parsed.data.monthlyUsd, perRunUsd: parsed.data.perRunUsd });
+    return data<SettingsActionData>({ intent: "limits", saved: true });
   }
   if (parsed.data.intent === "create") {
     const { token, record } = await createApiToken(userId, parsed.data.name, tokenExpiry(parsed.data.expiresInDays));
@@ -61,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SettingsPage() {
-  const { email, tokens, storage } = useLoaderData<typeof loader>();
+  const { email, tokens, storage, limits, spend } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const creating = navigation.state === "submitting" && navigation.formData?.get("intent") === "create";
@@ -93,6 +114,13 @@ export default function SettingsPage() {
             high={storage.quotaBytes * 0.9}
           />
         </section>
+
+        <SpendingSection
+          limits={limits}
+          spend={spend}
+          saving={navigation.state === "submitting" && navigation.formData?.get("intent") === "limits"}
+          result={actionData?.intent === "limits" ? ("error" in actionData ? { error: actionData.error } : { saved: true }) : null}
+        />
 
         <section aria-labelledby="api-tokens-heading" className="mt-8 rounded-lg border border-line bg-panel p-6">
           <h2 id="api-tokens-heading" className="text-lg font-semibold">

@@ -9,6 +9,7 @@ import {
   type GoogleGenAI,
 } from "@google/genai";
 import { probe } from "../ffmpeg";
+import { GENERATED_IMAGE_SIZE, usageFromGemini } from "../cost/usage";
 import { type Executor, NodeError } from "../execution";
 import type { NodeOutputs } from "../values";
 import { abortError } from "./abort";
@@ -37,7 +38,7 @@ export interface GeneratedImage {
 export function createGenerateImage(options: GenerateImageOptions = {}): Executor<"generate-image"> {
   const retryBaseDelayMs = options.retryBaseDelayMs ?? 1_000;
 
-  return async ({ params, inputs, media, llm, signal }): Promise<NodeOutputs> => {
+  return async ({ params, inputs, media, llm, signal, reportUsage }): Promise<NodeOutputs> => {
     const apiKey = requireApiKey(llm);
     if (!params.prompt.trim()) throw new NodeError("Type a prompt or connect a Text node to it.");
     const catalog = await checkedCatalog(llm, params.model, "image");
@@ -56,6 +57,7 @@ export function createGenerateImage(options: GenerateImageOptions = {}): Executo
       signal,
       retryBaseDelayMs,
     });
+    reportUsage?.({ ...usageFromGemini(params.model, generated.usage ?? {}), images: { count: 1, size: GENERATED_IMAGE_SIZE } });
 
     return withTempDir(async (dir) => {
       const path = join(dir, `generated.${IMAGE_EXTENSIONS[generated.mimeType]}`);

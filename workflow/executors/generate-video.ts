@@ -32,7 +32,7 @@ type VideoCheckpoint = z.infer<typeof VideoCheckpointSchema>;
 const StartResponseSchema = z.object({ name: z.string().min(1) });
 const ErrorBodySchema = z.object({ error: z.object({ message: z.string().optional() }) });
 
-export const generateVideo: Executor<"generate-video"> = async ({ params, inputs, media, llm, signal, checkpoint, wait }) => {
+export const generateVideo: Executor<"generate-video"> = async ({ params, inputs, media, llm, signal, checkpoint, wait, reportUsage }) => {
   const apiKey = requireApiKey(llm);
   const baseUrl = (llm.baseUrl ?? GOOGLE_BASE_URL).replace(/\/+$/, "");
   const polling = llm.operationPolling ?? DEFAULT_POLLING;
@@ -83,6 +83,15 @@ export const generateVideo: Executor<"generate-video"> = async ({ params, inputs
         const path = join(dir, "video.mp4");
         await download(uri, { baseUrl, apiKey, signal }, path);
         return media.saveFile({ path, mime: "video/mp4", kind: "video" });
+      });
+      // Veo bills the seconds it made at the resolution asked for; reported once the video is in hand.
+      reportUsage?.({
+        model: params.model,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        outputTokens: 0,
+        thinkingTokens: 0,
+        video: { seconds: params.duration_seconds, resolution: params.resolution },
       });
       return { video };
     }

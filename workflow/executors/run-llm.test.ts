@@ -25,6 +25,7 @@ import {
 import { FALLBACK_CATALOG } from "../gemini-models";
 import type { NodeInputs } from "../values";
 import type { LlmSettings } from "../execution";
+import type { Usage } from "../cost/usage";
 import { createRunLlm } from "./run-llm";
 
 let stub: GeminiStub;
@@ -50,6 +51,7 @@ function run(
     llm?: Partial<LlmSettings>;
     signal?: AbortSignal;
     onText?: (textSoFar: string) => void;
+    reportUsage?: (usage: Usage) => void;
   } = {},
   executor = runLlm,
 ) {
@@ -60,6 +62,7 @@ function run(
       inputs: fields.inputs,
       signal: fields.signal,
       onText: fields.onText,
+      reportUsage: fields.reportUsage,
       llm: { apiKey: "test-key", baseUrl: stub.baseUrl, timeoutMs: 2_000, ...fields.llm },
     }),
   );
@@ -70,6 +73,15 @@ function times(count: number, reply: GeminiStubReply): GeminiStubReply[] {
 }
 
 describe("run-llm executor against a Gemini stub", () => {
+  it("reports the usage Gemini sent with the answer, thinking tokens apart", async () => {
+    stub.program(textReply(["Short ", "answer."], { usage: { promptTokenCount: 1_240, candidatesTokenCount: 300, thoughtsTokenCount: 700 } }));
+    const reported: Usage[] = [];
+    await run({ params: { model: "gemini-3.6-flash" }, reportUsage: (usage) => reported.push(usage) });
+    expect(reported).toEqual([
+      { model: "gemini-3.6-flash", inputTokens: 1_240, cachedInputTokens: 0, outputTokens: 300, thinkingTokens: 700 },
+    ]);
+  });
+
   it("sends the model, key, system instruction, user message and inline images; returns the answer", async () => {
     stub.program(textReply(["A sturdy ", "red mug."]));
     const image = await store.add(fixtures.png, "image");

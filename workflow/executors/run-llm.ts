@@ -1,4 +1,5 @@
 import { type GenerateContentParameters, type GoogleGenAI } from "@google/genai";
+import { usageFromGemini, type Usage } from "../cost/usage";
 import { type Executor, NodeError } from "../execution";
 import { abortError } from "./abort";
 import { checkedCatalog, geminiClient, imageParts, requireApiKey, SAFETY_FINISH_REASONS, safetyBlock, withGeminiRetries } from "./gemini";
@@ -11,7 +12,7 @@ export interface RunLlmOptions {
 export function createRunLlm(options: RunLlmOptions = {}): Executor<"run-llm"> {
   const retryBaseDelayMs = options.retryBaseDelayMs ?? 1_000;
 
-  return async ({ params, inputs, media, llm, signal, onText }) => {
+  return async ({ params, inputs, media, llm, signal, onText, reportUsage }) => {
     const apiKey = requireApiKey(llm);
     if (!params.user_message.trim()) throw new NodeError("Type a user message or connect a Text node to it.");
     const catalog = await checkedCatalog(llm, params.model, "text");
@@ -22,7 +23,7 @@ export function createRunLlm(options: RunLlmOptions = {}): Executor<"run-llm"> {
       config: { systemInstruction: params.system_prompt.trim() ? params.system_prompt : undefined },
     };
     const ai = geminiClient(apiKey, llm);
-    const output = await withGeminiRetries(() => streamAnswer(ai, request, { signal, timeoutMs: llm.timeoutMs, onText }), {
+    const output = await withGeminiRetries(() => streamAnswer(ai, request, { signal, timeoutMs: llm.timeoutMs, onText, reportUsage }), {
       model: params.model,
       kind: "text",
       catalog,
@@ -39,7 +40,12 @@ export const runLlm = createRunLlm();
 async function streamAnswer(
   ai: GoogleGenAI,
   request: GenerateContentParameters,
-  { signal, timeoutMs, onText }: { signal: AbortSignal; timeoutMs: number; onText?: (textSoFar: string) => void },
+  {
+    signal,
+    timeoutMs,
+    onText,
+    reportUsage,
+  }: { signal: AbortSignal; timeoutMs: number; onText?: (textSoFar: string) => void; reportUsage?: (usage: Usage) => void },
 ): Promise<string> {
   const attempt = new AbortController();
   const cancel = () => attempt.abort();
@@ -55,6 +61,8 @@ async function streamAnswer(
     }, timeoutMs);
   };
   restartTimer();
+  // Gemini sends the running totals with the chunks; the last one it sent is what the call used.
+  let usage: Usage | undefined;
   try {
     const stream = await ai.models.generateContentStream({
       ...request,
@@ -64,6 +72,7 @@ async function streamAnswer(
     let finishReason: string | undefined;
     for await (const chunk of stream) {
       restartTimer();
+      if (chunk.usageMetadata) usage = usageFromGemini(request.model, chunk.usageMetadata);
       const blockReason = chunk.promptFeedback?.blockReason;
       if (blockReason) throw safetyBlock(blockReason);
       const candidate = chunk.candidates?.[0];
@@ -90,6 +99,8 @@ async function streamAnswer(
   } finally {
     clearTimeout(timer);
     signal.removeEventListener("abort", cancel);
+    // Reported however the attempt ended: a blocked or abandoned answer is billed for what it used.
+    if (usage) reportUsage?.(usage);
     // Releases the connection when the answer was abandoned part way (safety block, error).
     attempt.abort();
   }

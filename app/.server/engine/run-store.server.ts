@@ -8,6 +8,8 @@ import type { NodeRecordUpdate, RunHost } from "~workflow/host";
 import type { NodeCheckpoint } from "~workflow/execution";
 import { isMediaValue, type NodeInputs, type NodeOutputs } from "~workflow/values";
 import type { CachedExecution, CacheSource } from "~workflow/cache";
+import type { Usage } from "~workflow/cost/usage";
+import type { PlanEstimate } from "~workflow/cost/estimate";
 
 // The database side of a run, shared by both modes: the embedded engine and the Trigger.dev
 // orchestrator task record node transitions and run status through the same functions, and plan
@@ -47,6 +49,8 @@ export function createRunStore(runId: string): RunStore {
         FROM settings
         WHERE "runId" = ${runId} AND "nodeId" = ${update.nodeId}`;
       if (count === 0) throw new RunNotFoundError(runId);
+      // The run's total grows with each paid node, so history reads one column instead of summing rows.
+      if (update.costUsd) await db.$executeRaw`UPDATE "WorkflowRun" SET "costUsd" = "costUsd" + ${update.costUsd} WHERE "id" = ${runId}`;
     },
 
     reportProgress(progress) {
@@ -90,9 +94,9 @@ export function nodeCheckpoint(runId: string, nodeId: string): NodeCheckpoint {
 function nodeAssignments(update: NodeRecordUpdate): Prisma.Sql[] {
   const cleared =
     update.status === "queued"
-      ? ["inputs", "outputs", "error", "startedAt", "finishedAt", "durationMs", "fingerprint", "cachedFromExecutionId", "cachedFromRunId"]
+      ? ["inputs", "outputs", "error", "startedAt", "finishedAt", "durationMs", "fingerprint", "cachedFromExecutionId", "cachedFromRunId", "usage", "costUsd"]
       : update.status === "running"
-        ? ["outputs", "error", "finishedAt", "durationMs", "cachedFromExecutionId", "cachedFromRunId"]
+        ? ["outputs", "error", "finishedAt", "durationMs", "cachedFromExecutionId", "cachedFromRunId", "usage", "costUsd"]
         : [];
   const values: Record<string, Prisma.Sql | undefined> = {
     inputs: update.inputs === undefined ? undefined : Prisma.sql`${JSON.stringify(update.inputs)}::jsonb`,
@@ -104,6 +108,8 @@ function nodeAssignments(update: NodeRecordUpdate): Prisma.Sql[] {
     fingerprint: update.fingerprint === undefined ? undefined : Prisma.sql`${update.fingerprint}`,
     cachedFromExecutionId: update.cachedFromExecutionId === undefined ? undefined : Prisma.sql`${update.cachedFromExecutionId}`,
     cachedFromRunId: update.cachedFromRunId === undefined ? undefined : Prisma.sql`${update.cachedFromRunId}`,
+    usage: update.usage === undefined ? undefined : Prisma.sql`${JSON.stringify(update.usage)}::jsonb`,
+    costUsd: update.costUsd === undefined ? undefined : Prisma.sql`${update.costUsd}::double precision`,
   };
   const assignments = [Prisma.sql`"status" = ${update.status}::"NodeStatus"`];
   for (const [column, value] of Object.entries(values)) {
@@ -140,6 +146,8 @@ export interface RunForExecution {
   graph: Graph;
   /** The plan made when the run was requested; null only for runs older than stored plans. */
   plan: RunPlan | null;
+  /** The estimate the run was accepted on; null for runs older than estimates. */
+  estimate: PlanEstimate | null;
   nodes: NodeExecutionRecord[];
 }
 
@@ -156,13 +164,15 @@ export const NODE_EXECUTION_FIELDS = {
   durationMs: true,
   cachedFromExecutionId: true,
   cachedFromRunId: true,
+  usage: true,
+  costUsd: true,
 } as const;
 
 type NodeExecutionRow = Prisma.NodeExecutionGetPayload<{ select: typeof NODE_EXECUTION_FIELDS }>;
 
 export function toNodeExecutionRecord(row: NodeExecutionRow): NodeExecutionRecord {
-  // Only this module writes these columns, from NodeInputs and NodeOutputs.
-  return { ...row, inputs: row.inputs as NodeInputs | null, outputs: row.outputs as NodeOutputs | null };
+  // Only this module writes these columns, from NodeInputs, NodeOutputs and Usage[].
+  return { ...row, inputs: row.inputs as NodeInputs | null, outputs: row.outputs as NodeOutputs | null, usage: row.usage as Usage[] | null };
 }
 
 const RUN_FOR_EXECUTION_FIELDS = {
@@ -174,6 +184,7 @@ const RUN_FOR_EXECUTION_FIELDS = {
   engineRunId: true,
   graphSnapshot: true,
   plan: true,
+  estimate: true,
   nodeExecutions: { select: NODE_EXECUTION_FIELDS },
 } as const;
 
@@ -198,13 +209,15 @@ export async function findInterruptedRuns(engine: RunEngine, filter: { ownerIds?
   return rows.map(toRunForExecution);
 }
 
-function toRunForExecution({ graphSnapshot, plan, nodeExecutions, ...run }: RunForExecutionRow): RunForExecution {
+function toRunForExecution({ graphSnapshot, plan, estimate, nodeExecutions, ...run }: RunForExecutionRow): RunForExecution {
   return {
     ...run,
     // Snapshots are taken from validated workflows.
     graph: GraphSchema.parse(graphSnapshot),
     // Written only by createRun, from a RunPlan.
     plan: plan as RunPlan | null,
+    // Written only by createRun and retryRun, from a PlanEstimate.
+    estimate: estimate as PlanEstimate | null,
     nodes: nodeExecutions.map(toNodeExecutionRecord),
   };
 }

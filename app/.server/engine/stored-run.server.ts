@@ -1,3 +1,4 @@
+import { runBudget } from "~/.server/cost/cost.server";
 import { summarizeProblems } from "~/.server/graph.server";
 import type { RunHost, RunNodeRequest } from "~workflow/host";
 import type { RunProgress, RunStatus } from "~workflow/run-progress";
@@ -69,6 +70,7 @@ export async function executeStoredRun(runId: string, mode: StoredRunMode, loade
     host: storedRunHost(run, mode, deleted),
     concurrency: mode.concurrency,
     signal: AbortSignal.any([mode.signal, deleted.signal]),
+    budget: await runBudget(run.ownerId, run.estimate),
   });
   return { outcome: "executed", result };
 }

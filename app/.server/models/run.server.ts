@@ -11,12 +11,20 @@ import {
   toJson,
   toNodeExecutionRecord,
 } from "~/.server/engine/run-store.server";
-import { CacheModeSchema, cachePolicyOf } from "~workflow/cache";
+import { CacheModeSchema, cachedNodesForPlan, cachePolicyOf } from "~workflow/cache";
+import { findCachedExecution } from "~/.server/engine/run-store.server";
+import { createMediaStore } from "~/.server/media-store.server";
+import type { GraphNode } from "~workflow/graph";
+import type { MediaStore } from "~workflow/execution";
+import type { NodeOutputs } from "~workflow/values";
+import { getNodeDefinition } from "~workflow/nodes/registry";
 import { GraphSchema, type Graph } from "~workflow/graph";
 import type { RunDetail, RunSummary } from "~/lib/runs/run-schemas";
 import { planRun, RunScopeSchema, type PlanProblem, type RunPlan, type RunScope } from "~workflow/plan";
 import { isFinishedRunStatus } from "~workflow/run-progress";
 import { getWorkflow } from "./workflow.server";
+import { checkBudget, estimateRun, type BudgetRefusal } from "~/.server/cost/cost.server";
+import type { PlanEstimate } from "~workflow/cost/estimate";
 
 // Runs belong to their owner: every function takes the owner's id and filters by it, so another
 // user's run or workflow id behaves exactly like one that does not exist.
@@ -50,7 +58,9 @@ export type StartRunResult =
   /** The run cannot be made as asked: nothing was written. */
   | { status: "refused"; problems: PlanProblem[] }
   /** The owner already has `limit` runs queued or running: nothing was written. */
-  | { status: "too_many_runs"; limit: number };
+  | { status: "too_many_runs"; limit: number }
+  /** The run's estimate exceeds the per-run cap or what is left of the month: nothing was written. */
+  | { status: "budget_exceeded"; refusal: BudgetRefusal };
 
 export type RetryRunResult = StartRunResult | { status: "not_finished" };
 
@@ -67,6 +77,7 @@ const SUMMARY_FIELDS = {
   finishedAt: true,
   error: true,
   retryOfId: true,
+  costUsd: true,
 } as const;
 
 type SummaryRow = Prisma.WorkflowRunGetPayload<{ select: typeof SUMMARY_FIELDS }>;
@@ -95,6 +106,9 @@ export async function createRun(
     cache: cachePolicyOf(request.cache ?? "use", request.fresh ?? []),
   });
   if (!planned.ok) return { status: "refused", problems: planned.problems };
+  const estimate = await estimateRun(workflowId, workflow.graph, planned.plan.executeNodeIds, await cachedNodeIds(ownerId, workflow.graph, planned.plan));
+  const refusal = await checkBudget(ownerId, estimate);
+  if (refusal) return { status: "budget_exceeded", refusal };
 
   const runId = await insertRun({
     ownerId,
@@ -103,11 +117,35 @@ export async function createRun(
     requestedNodeIds: nodeIds,
     graph: workflow.graph,
     plan: planned.plan,
+    estimate,
     engine,
     retryOfId: null,
   });
   if (runId === null) return tooManyRuns();
   return { status: "ok", started: await startRun(runId, engine) };
+}
+
+export type EstimateRunResult =
+  | { status: "ok"; estimate: PlanEstimate }
+  | { status: "not_found" }
+  | { status: "refused"; problems: PlanProblem[] };
+
+/** What `createRun` with this request would cost, planned the same way; nothing is written. */
+export async function estimateRunRequest(ownerId: string, workflowId: string, request: RunRequest): Promise<EstimateRunResult> {
+  const workflow = await getWorkflow(ownerId, workflowId);
+  if (!workflow) return { status: "not_found" };
+  const nodeIds = request.scope === "full" ? [] : [...new Set(request.nodeIds ?? [])];
+  const latestOutputs = await latestSuccessfulOutputs(workflowId, feedingNodes(workflow.graph, nodeIds));
+  const planned = planRun({
+    graph: workflow.graph,
+    scope: request.scope,
+    nodeIds,
+    latestOutputs,
+    cache: cachePolicyOf(request.cache ?? "use", request.fresh ?? []),
+  });
+  if (!planned.ok) return { status: "refused", problems: planned.problems };
+  const cached = await cachedNodeIds(ownerId, workflow.graph, planned.plan);
+  return { status: "ok", estimate: await estimateRun(workflowId, workflow.graph, planned.plan.executeNodeIds, cached) };
 }
 
 /**
@@ -131,6 +169,9 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
   // Written only by createRun and retryRun, from a RunPlan.
   const planned = planRetryOf({ graph, plan: run.plan as RunPlan | null, nodes: run.nodeExecutions.map(toNodeExecutionRecord) });
   if (!planned.ok) return { status: "refused", problems: planned.problems };
+  const estimate = await estimateRun(run.workflowId, graph, planned.plan.executeNodeIds, await cachedNodeIds(ownerId, graph, planned.plan));
+  const refusal = await checkBudget(ownerId, estimate);
+  if (refusal) return { status: "budget_exceeded", refusal };
 
   const newRunId = await insertRun({
     ownerId,
@@ -139,11 +180,42 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
     requestedNodeIds: run.requestedNodeIds,
     graph,
     plan: planned.plan,
+    estimate,
     engine,
     retryOfId: run.id,
   });
   if (newRunId === null) return tooManyRuns();
   return { status: "ok", started: await startRun(newRunId, engine) };
+}
+
+/**
+ * The nodes of a planned run the owner's output cache would serve, as far as that is known before
+ * running (ADR 016): the estimate and the budget check count them $0.
+ */
+async function cachedNodeIds(ownerId: string, graph: Graph, plan: RunPlan): Promise<ReadonlySet<string>> {
+  const media = createMediaStore(ownerId);
+  const served = await cachedNodesForPlan({
+    graph,
+    plan,
+    find: (fingerprint) => findCachedExecution(ownerId, fingerprint),
+    sourceOutputs: (node) => sourceNodeOutputs(node, media),
+  });
+  return new Set(Object.keys(served));
+}
+
+/** What a source node hands on, as its executor would (the typed text, the owner's uploaded asset). */
+async function sourceNodeOutputs(node: GraphNode, media: MediaStore): Promise<NodeOutputs | null> {
+  if (node.type === "text") {
+    const params = getNodeDefinition("text").params.safeParse(node.data);
+    return params.success ? { text: params.data.text } : null;
+  }
+  if (node.type === "upload-image" || node.type === "upload-video") {
+    const params = getNodeDefinition(node.type).params.safeParse(node.data);
+    if (!params.success || params.data.assetId === null) return null;
+    const kind = node.type === "upload-image" ? "image" : "video";
+    return { [kind]: await media.getAsset(params.data.assetId, kind) };
+  }
+  return null;
 }
 
 /** Statuses of a run that still holds the engine's attention. */
@@ -165,6 +237,7 @@ async function insertRun(input: {
   requestedNodeIds: string[];
   graph: Graph;
   plan: RunPlan;
+  estimate: PlanEstimate;
   engine: WorkflowEngine;
   retryOfId: string | null;
 }): Promise<string | null> {
@@ -204,6 +277,7 @@ async function insertRun(input: {
         engine: input.engine.kind,
         graphSnapshot: toJson(input.graph),
         plan: toJson(plan),
+        estimate: toJson(input.estimate),
         retryOfId: input.retryOfId,
         nodeExecutions: { createMany: { data: [...executed, ...reused] } },
       },
@@ -357,5 +431,6 @@ function toSummary(row: SummaryRow): RunSummary {
     durationMs: row.startedAt && row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
     error: row.error,
     retryOfId: row.retryOfId,
+    costUsd: row.costUsd,
   };
 }

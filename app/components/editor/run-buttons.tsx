@@ -4,6 +4,8 @@ import { RUN_STATUS_LABELS } from "~/lib/runs/run-labels";
 import { activeRunStatus, isRunBusy } from "~/lib/runs/runs-store";
 import { useEditor, useEditorStoreApi } from "./editor-store-context";
 import { isFinishedRunStatus } from "~workflow/run-progress";
+import { estimateLabel } from "~/lib/cost-labels";
+import { useRunEstimates } from "./use-run-estimates";
 
 const buttonClass =
   "rounded-md border border-line bg-panel-2 px-3 py-1.5 text-sm text-zinc-200 hover:border-[#3a3a4c] hover:text-white disabled:cursor-not-allowed disabled:opacity-40";
@@ -23,6 +25,7 @@ export function RunButtons() {
   // not have arrived.
   const status = useRuns(activeRunStatus);
   const { dismissActive } = useRunsActions();
+  const estimates = useRunEstimates();
   if (!controller) return null;
 
   const going = active !== null && status !== null && !isFinishedRunStatus(status);
@@ -68,7 +71,7 @@ export function RunButtons() {
         onClick={runSelected}
         className={buttonClass}
       >
-        Run selected ({selectedCount})
+        Run selected ({selectedCount}){estimates.selected && selectedCount > 0 ? ` · ${estimateLabel(estimates.selected)}` : ""}
       </button>
       <button
         type="button"
@@ -78,7 +81,7 @@ export function RunButtons() {
         className="rounded-md bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-strong disabled:cursor-not-allowed disabled:opacity-50"
       >
         <span aria-hidden>▶ </span>
-        Run workflow
+        Run workflow{estimates.full ? ` · ${estimateLabel(estimates.full)}` : ""}
       </button>
     </div>
   );

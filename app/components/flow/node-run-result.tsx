@@ -3,6 +3,7 @@ import { ImageThumbnail } from "~/components/runs/lightbox";
 import type { NodeType } from "~workflow/nodes/registry";
 import { nodeResultDisplay, type NodeRunView } from "~/lib/runs/node-run-view";
 import { formatDuration, NODE_STATUS_LABELS } from "~/lib/runs/run-labels";
+import { costLabel } from "~/lib/cost-labels";
 
 const STATUS_PILL_CLASSES: Record<NodeRunView["status"], string> = {
   idle: "bg-zinc-500/15 text-zinc-400",
@@ -18,9 +19,11 @@ const STATUS_PILL_CLASSES: Record<NodeRunView["status"], string> = {
 export function NodeRunStatus({ view }: { view: NodeRunView }) {
   const label = NODE_STATUS_LABELS[view.status];
   const succeededIn = view.status === "success" && view.durationMs !== null ? formatDuration(view.durationMs) : null;
+  const cost = view.cost ? costLabel(view.cost.usd) : null;
   return (
     <span
-      title={succeededIn ? `${label} in ${succeededIn}` : label}
+      data-testid="node-run-status"
+      title={[succeededIn ? `${label} in ${succeededIn}` : label, cost ? `cost ${cost}` : null].filter(Boolean).join(", ")}
       className={`shrink-0 whitespace-nowrap rounded-full px-1.5 py-0.5 text-[10px] font-medium leading-none ${STATUS_PILL_CLASSES[view.status]}`}
     >
       {succeededIn ? (
@@ -28,9 +31,13 @@ export function NodeRunStatus({ view }: { view: NodeRunView }) {
           <span aria-hidden>✓ </span>
           <span className="sr-only">{label} in </span>
           {succeededIn}
+          {cost ? ` · ${cost}` : null}
         </>
       ) : (
-        label
+        <>
+          {label}
+          {cost ? ` · ${cost}` : null}
+        </>
       )}
     </span>
   );

@@ -11,6 +11,7 @@ import type { NodeTexts } from "~/lib/llm-text-stream";
 import { nodeRunViews } from "~/lib/runs/node-run-view";
 import type { RealtimeAccess } from "~/lib/runs/run-schemas";
 import { formatDuration, scopeLabel } from "~/lib/runs/run-labels";
+import { formatUsd } from "~workflow/cost/usage";
 import { formatUtc } from "./format";
 import { RunCanvas } from "./run-canvas";
 import { withoutCacheLinks, withoutMediaPreviews, type RunPageData } from "./run-view";
@@ -93,6 +94,7 @@ export function RunPage({ data, owner }: { data: RunPageData; owner?: RunPageOwn
           <Fact term="Duration">
             {finished ? (run.durationMs === null ? "—" : formatDuration(run.durationMs)) : <RunningFor startedAt={liveStartedAt(run.startedAt, progress)} />}
           </Fact>
+          <Fact term="Cost">{formatUsd(run.costUsd)}</Fact>
         </dl>
         {realtime && !finished ? (
           <RealtimeRunFeed access={realtime} onProgress={setLiveProgress} onText={setLiveTexts} onDropped={refresh} />

@@ -6,6 +6,7 @@ const view = (fields: Partial<NodeRunView>): NodeRunView => ({
   status: "success",
   error: null,
   preview: null,
+  cost: null,
   outputs: null,
   durationMs: 10,
   startedAt: null,

@@ -5,6 +5,7 @@ import type { NodeRunView } from "~/lib/runs/node-run-view";
 import { displayValue } from "~/lib/runs/port-values";
 import type { NodeExecution } from "~/lib/runs/run-schemas";
 import { formatDuration } from "~/lib/runs/run-labels";
+import { costLabel } from "~/lib/cost-labels";
 import { RunValue } from "./run-value";
 import { NodeStatusBadge } from "./status-badge";
 import { CachedBadge } from "~/components/flow/node-run-result";
@@ -99,6 +100,7 @@ function NodeDetails({ node, view, variant, highlighted }: { node: NodeExecution
         </span>
         {durationMs === null ? null : <span className="shrink-0 text-[11px] tabular-nums text-zinc-400">{formatDuration(durationMs)}</span>}
         <CachedBadge view={view ?? { cached: node.cachedFromExecutionId !== null, cachedFromRunId: node.cachedFromRunId }} />
+        {node.usage === null ? null : <span className="shrink-0 text-[11px] tabular-nums text-zinc-400">{costLabel(node.costUsd)}</span>}
         <NodeStatusBadge status={status} />
       </div>
       {error ? (

@@ -1,6 +1,7 @@
 import { memo, useId, useState } from "react";
 import type { RunSummary } from "~/lib/runs/run-schemas";
 import { formatDuration, formatRunTime, runDuration, scopeLabel } from "~/lib/runs/run-labels";
+import { formatUsd } from "~workflow/cost/usage";
 import { RunDetails } from "./run-details";
 import { RunStatusBadge } from "./status-badge";
 import { useHydrated } from "./use-clock";
@@ -37,7 +38,10 @@ export const RunListItem = memo(function RunListItem({ run, now }: { run: RunSum
         <RunStatusBadge status={run.status} />
         <span className="ml-auto flex shrink-0 flex-col items-end text-[11px] leading-tight">
           <span className="text-zinc-300">{scopeLabel(run)}</span>
-          <span className="tabular-nums text-zinc-500">{duration === null ? "—" : formatDuration(duration)}</span>
+          <span className="tabular-nums text-zinc-500">
+            {duration === null ? "—" : formatDuration(duration)}
+            {run.costUsd > 0 ? ` · ${formatUsd(run.costUsd)}` : ""}
+          </span>
         </span>
       </button>
       {expanded ? (

@@ -14,7 +14,7 @@ function progressOf(nodes: Record<string, Partial<NodeProgress> & Pick<NodeProgr
 }
 
 function record(nodeId: string, fields: Partial<NodeExecution> & Pick<NodeExecution, "status">): NodeExecution {
-  return { nodeId, nodeType: "run-llm", inputs: null, outputs: null, error: null, fingerprint: null, startedAt: null, finishedAt: null, durationMs: null, cachedFromExecutionId: null, cachedFromRunId: null, ...fields };
+  return { nodeId, nodeType: "run-llm", inputs: null, outputs: null, error: null, fingerprint: null, startedAt: null, finishedAt: null, durationMs: null, cachedFromExecutionId: null, cachedFromRunId: null, usage: null, costUsd: null, ...fields };
 }
 
 function detailOf(nodes: NodeExecution[]): RunDetail {
@@ -30,12 +30,13 @@ function detailOf(nodes: NodeExecution[]): RunDetail {
     durationMs: null,
     error: null,
     retryOfId: null,
+    costUsd: 0,
     nodes,
   };
 }
 
 function view(fields: Partial<NodeRunView> & Pick<NodeRunView, "status">): NodeRunView {
-  return { error: null, preview: null, outputs: null, durationMs: null, startedAt: null, cached: false, cachedFromRunId: null, ...fields };
+  return { error: null, preview: null, outputs: null, durationMs: null, startedAt: null, cached: false, cachedFromRunId: null, cost: null, ...fields };
 }
 
 describe("nodeRunViews", () => {

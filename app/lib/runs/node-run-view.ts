@@ -22,6 +22,8 @@ export interface NodeRunView {
   cached: boolean;
   /** The run that made those outputs, to link to; null when not cached or not to be shown. */
   cachedFromRunId: string | null;
+  /** What the node's paid API calls cost, once its record loads: null = it made none; usd null = price unknown. */
+  cost: { usd: number | null } | null;
 }
 
 /**
@@ -46,6 +48,7 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
       startedAt: record.startedAt?.toISOString() ?? null,
       cached: record.cachedFromExecutionId !== null,
       cachedFromRunId: record.cachedFromRunId,
+      cost: costOf(record),
     };
   }
   for (const [nodeId, node] of Object.entries(progress?.nodes ?? {})) {
@@ -63,9 +66,14 @@ export function nodeRunViews(progress: RunProgress | null, detail: RunDetail | n
       startedAt: node.startedAt,
       cached: node.cached,
       cachedFromRunId: node.cachedFromRunId,
+      cost: record ? costOf(record) : null,
     };
   }
   return views;
+}
+
+function costOf(record: RunDetail["nodes"][number]): NodeRunView["cost"] {
+  return record.usage === null ? null : { usd: record.costUsd };
 }
 
 /** How many of the run's nodes have ended: when it grows, there are new outputs to load. */

@@ -69,6 +69,7 @@ describe("other requests", () => {
       durationMs: 2_000,
       error: null,
       retryOfId: null,
+      costUsd: 0.0123,
       nodes: [],
     };
     const read = await fetchRunDetail("run_1", answering(200, { run: detail }).send);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   ApiErrorBodySchema,
+  EstimateResponseSchema,
   RealtimeAccessSchema,
   RunDetailSchema,
   RunsPageSchema,
@@ -11,6 +12,7 @@ import {
   type RunsPage,
   type StartedRun,
 } from "./run-schemas";
+import type { PlanEstimate } from "~workflow/cost/estimate";
 
 // The browser's calls to the run API. Each answers with the parsed body or a message a person
 // can act on; none throws, so callers only choose where to show the message.
@@ -63,6 +65,24 @@ export function fetchRunDetail(runId: string, send: Fetch = defaultFetch): Promi
 export function fetchRunsPage(workflowId: string, cursor: string | null, send: Fetch = defaultFetch): Promise<ApiResult<RunsPage>> {
   const query = cursor === null ? "" : `?cursor=${encodeURIComponent(cursor)}`;
   return call(send, `/api/workflows/${encodeURIComponent(workflowId)}/runs${query}`, { headers: JSON_HEADERS }, RunsPageSchema, "Older runs could not be loaded");
+}
+
+/** What a run of this scope would cost (the saved graph), per node and in total. */
+export function fetchEstimate(
+  workflowId: string,
+  request: { scope: RunScope; nodeIds?: string[] },
+  signal?: AbortSignal,
+  send: Fetch = defaultFetch,
+): Promise<ApiResult<PlanEstimate>> {
+  const query = new URLSearchParams({ scope: request.scope });
+  if (request.nodeIds && request.nodeIds.length > 0) query.set("nodeIds", request.nodeIds.join(","));
+  return call(
+    send,
+    `/api/workflows/${encodeURIComponent(workflowId)}/estimate?${query}`,
+    { headers: JSON_HEADERS, signal },
+    EstimateResponseSchema.transform((body) => body.estimate),
+    "The cost could not be estimated",
+  );
 }
 
 /** A fresh realtime token for a run that is still going (page reloads, tokens about to expire). */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { NodeStatusSchema, RunStatusSchema } from "~workflow/run-progress";
 import { RunScopeSchema, type RunScope } from "~workflow/plan";
 import { NodeInputsSchema, NodeOutputsSchema } from "~workflow/values";
+import { UsageSchema } from "~workflow/cost/usage";
 
 // The run API's answers, defined once: app/.server/models/run.server.ts builds RunSummary and
 // RunDetail with these types, app/.server/run-responses.server.ts the StartedRun answer, and the
@@ -25,6 +26,8 @@ export const RunSummarySchema = z.object({
   durationMs: z.number().nullable(),
   error: z.string().nullable(),
   retryOfId: z.string().nullable(),
+  /** What the run's paid nodes cost (known prices), in USD. */
+  costUsd: z.number(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -48,6 +51,10 @@ export const NodeExecutionSchema = z.object({
   cachedFromExecutionId: z.string().nullable(),
   /** That execution's run, for a link; null on a shared page, whose visitor may not see that run. */
   cachedFromRunId: z.string().nullable(),
+  /** What the node's paid API calls used, as the API reported it; null for free nodes. */
+  usage: z.array(UsageSchema).nullable(),
+  /** What that cost in USD; null: free node, or price unknown when `usage` is set. */
+  costUsd: z.number().nullable(),
 });
 export type NodeExecution = z.infer<typeof NodeExecutionSchema>;
 
@@ -80,3 +87,13 @@ export const ApiErrorBodySchema = z.object({
       .catch(undefined),
   }),
 });
+
+/** `GET /api/workflows/:id/estimate`: what a run of that scope would cost (workflow/cost/estimate.ts PlanEstimate). */
+export const EstimateResponseSchema = z.object({
+  estimate: z.object({
+    totalUsd: z.number(),
+    complete: z.boolean(),
+    nodes: z.record(z.string(), z.object({ usd: z.number().nullable(), basis: z.string() })),
+  }),
+});
+export type EstimateResponse = z.infer<typeof EstimateResponseSchema>;

@@ -16,6 +16,7 @@ function summary(id: string, createdAt: string, fields: Partial<RunSummary> = {}
     durationMs: null,
     error: null,
     retryOfId: null,
+    costUsd: 0,
     ...fields,
   };
 }

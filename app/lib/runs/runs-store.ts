@@ -92,6 +92,7 @@ export function createRunsStore(initial: { workflowId: string; page: RunsPage })
           durationMs: null,
           error: null,
           retryOfId: request.retryOfId,
+          costUsd: 0,
         };
         set((state) => ({
           runs: mergeRuns([summary], state.runs),

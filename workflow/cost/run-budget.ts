@@ -1,0 +1,73 @@
+import type { NodeEstimate } from "./estimate";
+import type { PriceTable } from "./prices";
+import { costOfUsage, formatUsd, type Usage, type Usd } from "./usage";
+
+/**
+ * The money side of one run as it executes: what each paid node reported using, what that cost,
+ * and whether the next paid node may still start under the per-run cap and what was left of the
+ * month when the run began. Estimates are estimates, so the check runs again before every paid node.
+ */
+export interface RunBudgetOptions {
+  prices: PriceTable;
+  /** The account's per-run cap in USD; null = none. */
+  perRunUsd: number | null;
+  /** What was left of the account's monthly budget when the run was accepted; null = no budget. */
+  monthRemainingUsd: number | null;
+  /** The run's estimate by node: a node estimated at $0 never calls a paid API and is never held back. */
+  estimates: Readonly<Record<string, NodeEstimate>>;
+}
+
+export interface NodeSpend {
+  usage: Usage[];
+  /** null: some usage is of a model the price table does not know. */
+  costUsd: Usd;
+}
+
+export class RunSpend {
+  private spentUsd = 0;
+  private readonly byNode = new Map<string, Usage[]>();
+
+  constructor(private readonly options: RunBudgetOptions) {}
+
+  /** What the run has paid for so far (known prices only). */
+  get spent(): number {
+    return this.spentUsd;
+  }
+
+  /** Adds what one execution reported using. */
+  record(nodeId: string, usage: Usage): void {
+    const list = this.byNode.get(nodeId) ?? [];
+    list.push(usage);
+    this.byNode.set(nodeId, list);
+    this.spentUsd += costOfUsage(usage, this.options.prices) ?? 0;
+  }
+
+  /** The node's usage and cost, or undefined when it reported none. */
+  spendOf(nodeId: string): NodeSpend | undefined {
+    const usage = this.byNode.get(nodeId);
+    if (!usage) return undefined;
+    let costUsd: Usd = 0;
+    for (const entry of usage) {
+      const cost = costOfUsage(entry, this.options.prices);
+      costUsd = cost === null || costUsd === null ? null : costUsd + cost;
+    }
+    return { usage, costUsd };
+  }
+
+  /** Why a paid node may not start now, or null when it may. Free nodes always may. */
+  refusal(nodeId: string): string | null {
+    const estimate = this.options.estimates[nodeId];
+    if (!estimate || estimate.usd === 0) return null;
+    const next = estimate.usd ?? 0;
+    const { perRunUsd, monthRemainingUsd } = this.options;
+    if (perRunUsd !== null && this.spentUsd + next > perRunUsd) {
+      return this.spentUsd >= perRunUsd
+        ? `Per-run cap of ${formatUsd(perRunUsd)} reached: ${formatUsd(this.spentUsd)} spent.`
+        : `Per-run cap of ${formatUsd(perRunUsd)} would be crossed: ${formatUsd(this.spentUsd)} spent and this node costs ≈ ${formatUsd(next)}.`;
+    }
+    if (monthRemainingUsd !== null && this.spentUsd + next > monthRemainingUsd) {
+      return `Monthly budget reached: ${formatUsd(monthRemainingUsd)} was left this month, ${formatUsd(this.spentUsd)} spent by this run and this node costs ≈ ${formatUsd(next)}.`;
+    }
+    return null;
+  }
+}
