@@ -24,6 +24,8 @@ export const E2E_STUB_MODELS = [
   stubModel("gemini-3.5-flash-lite", { displayName: "Gemini 3.5 Flash-Lite" }),
   stubModel("gemini-3.1-flash-image", { displayName: "Nano Banana 2" }),
   stubModel("veo-4.0-generate", { displayName: "Veo 4", methods: ["predictLongRunning"] }),
+  // The shipped default video model, so the Teaser clip template runs as it comes.
+  stubModel("veo-3.1-fast-generate-preview", { displayName: "Veo 3.1 Fast", methods: ["predictLongRunning"] }),
   stubModel("gemini-embedding-2", { displayName: "Gemini Embedding 2", methods: ["embedContent"] }),
 ];
 

@@ -22,6 +22,7 @@ test("GET /api/models and the Run LLM dropdown show the models the stand-in list
     ["gemini-3.5-flash-lite", "text"],
     ["gemini-3.1-flash-image", "image"],
     ["veo-4.0-generate", "video"],
+    ["veo-3.1-fast-generate-preview", "video"],
   ]);
 
   await page.getByRole("main").getByRole("link", { name: /Product Marketing Kit/ }).click();

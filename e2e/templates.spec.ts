@@ -19,7 +19,7 @@ test("a template opens as the user's copy, runs without uploads, and the list an
   const chooser = page.getByRole("region", { name: "New from template" });
   await chooser.getByRole("button", { name: "Choose a template" }).click();
   const templates = chooser.getByRole("list", { name: "Templates" }).getByRole("listitem");
-  await expect(templates).toHaveCount(2);
+  await expect(templates).toHaveCount(4);
   await expect(templates.filter({ hasText: "Product Marketing Kit" }).getByRole("img", { name: "Sketch of 9 nodes" })).toBeVisible();
   await chooser.getByRole("button", { name: "Use Video highlights" }).click();
 
