@@ -29,6 +29,11 @@ test("the Run button shows the estimate before running; each LLM node shows what
   await programGemini({ tokenDelayMs: 0, usage: { promptTokenCount: 100_000, candidatesTokenCount: 20_000 } });
   await openSample(page);
   await expect(runButton(page)).toHaveText(/Run workflow · ≈ \$\d/, { timeout: 15_000 });
+  // Each paid node says what it will cost, and on hover how that was worked out; free nodes say nothing.
+  const chip = page.getByTestId("node-estimate-product-description");
+  await expect(chip).toHaveText(/^≈ \$/);
+  await expect(chip).toHaveAttribute("title", /^Estimated cost: ≈ [\d,]+ input tokens/);
+  await expect(page.getByTestId("node-estimate-crop-product")).toHaveCount(0);
 
   await runButton(page).click();
   for (const id of ["product-description", "social-media-post"]) {

@@ -228,8 +228,10 @@ export interface StubVideoOperation {
 export interface GeminiStub {
   /** Give this to the SDK as httpOptions.baseUrl (GEMINI_BASE_URL). */
   baseUrl: string;
-  /** Every generation request received, in order (model list requests are counted apart). */
+  /** Every generation request received, in order (model list and countTokens requests are kept apart). */
   requests: RecordedGeminiRequest[];
+  /** Every countTokens request (free: what estimates ask before a run), in order. */
+  countTokensRequests: RecordedGeminiRequest[];
   /** How many `models.list` pages were asked for. */
   readonly listRequests: number;
   /** The models `models.list` answers from now on; ids not listed get 404 for generateContent. */
@@ -263,6 +265,7 @@ export async function startGeminiStub(
   options: { apiKey?: string; models?: StubModel[]; /** Largest page the list answers (Google's is 1000). */ maxPageSize?: number } = {},
 ): Promise<GeminiStub> {
   const requests: RecordedGeminiRequest[] = [];
+  const countTokensRequests: RecordedGeminiRequest[] = [];
   let replies: GeminiStubReply[] = [DEFAULT_REPLY];
   const initialModels = options.models ?? DEFAULT_STUB_MODELS;
   let models = initialModels;
@@ -298,7 +301,7 @@ export async function startGeminiStub(
       return sendError(response, { type: "error", status: 400, statusName: "INVALID_ARGUMENT", message: "Invalid JSON payload received." });
     }
     const apiKey = headerValue(request.headers["x-goog-api-key"]);
-    requests.push({
+    (route?.[3] === "countTokens" ? countTokensRequests : requests).push({
       method: request.method ?? "GET",
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
@@ -388,6 +391,7 @@ export async function startGeminiStub(
   return {
     baseUrl,
     requests,
+    countTokensRequests,
     videoOperations,
     programVideo(...next) {
       if (next.length === 0) throw new Error("programVideo() needs at least one outcome");
@@ -405,6 +409,7 @@ export async function startGeminiStub(
     },
     reset() {
       requests.length = 0;
+      countTokensRequests.length = 0;
       videoOperations.length = 0;
       videoOutcomes = [videoDone()];
       replies = [DEFAULT_REPLY];

@@ -142,8 +142,11 @@ describe("actual cost", () => {
     expect(detail.run.costUsd).toBeCloseTo(expected ?? NaN, 12);
     expect((await spendThisMonth(userId)).workflows).toEqual([expect.objectContaining({ workflowId, usd: expect.closeTo(expected ?? NaN, 12) })]);
 
-    // The node's own recent run now says what to expect of its answer.
-    const { estimate } = await (await getEstimate(workflowId, auth, "scope=selected&nodeIds=crop-product,product-description")).json();
+    // Run again as it is, the output cache serves the node: it costs nothing.
+    const again = await (await getEstimate(workflowId, auth, "scope=selected&nodeIds=crop-product,product-description")).json();
+    expect(again.estimate.nodes["product-description"]).toEqual({ usd: 0, basis: "cached" });
+    // Run fresh, the node's own recent run says what to expect of its answer.
+    const { estimate } = await (await getEstimate(workflowId, auth, "scope=selected&nodeIds=crop-product,product-description&cache=refresh")).json();
     expect(estimate.nodes["product-description"].basis).toMatch(/\+ ≈ 1,000 output \(recent runs\)$/);
   });
 });

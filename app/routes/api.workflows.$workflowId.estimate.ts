@@ -8,13 +8,18 @@ import { workflowNotFoundError } from "~/.server/workflow-api.server";
 import type { EstimateResponse } from "~/lib/runs/run-schemas";
 import { WorkflowIdParamsSchema } from "~/lib/workflow-fields";
 
-/** `?scope=selected&nodeIds=a,b` or `&nodeIds=a&nodeIds=b`: the body of a run request, as a query. */
+/** `?scope=selected&nodeIds=a,b` (or `&nodeIds=a&nodeIds=b`) `&cache=refresh`: the body of a run request, as a query. */
 function runRequestOf(url: URL) {
   const nodeIds = url.searchParams.getAll("nodeIds").flatMap((value) => value.split(",")).filter(Boolean);
-  return RunRequestSchema.safeParse({ scope: url.searchParams.get("scope") ?? undefined, ...(nodeIds.length > 0 ? { nodeIds } : {}) });
+  const cache = url.searchParams.get("cache");
+  return RunRequestSchema.safeParse({
+    scope: url.searchParams.get("scope") ?? undefined,
+    ...(nodeIds.length > 0 ? { nodeIds } : {}),
+    ...(cache === null ? {} : { cache }),
+  });
 }
 
-/** `GET /api/workflows/:id/estimate?scope=full|selected|single&nodeIds=…`: what that run would cost. */
+/** `GET /api/workflows/:id/estimate?scope=full|selected|single&nodeIds=…&cache=use|refresh`: what that run would cost. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const userId = await requireApiUserId(request);
   const { workflowId } = parseParams(params, WorkflowIdParamsSchema);

@@ -16,14 +16,14 @@ describe("countPromptTokens against the Gemini stub", () => {
     const counted = await countPromptTokens({ a: prompt }, { apiKey: "key", baseUrl: stub.baseUrl, timeoutMs: 1_000 });
     // The stub counts a token per 4 characters: "Be brief." + "Describe the mug." = 26 characters.
     expect(counted).toEqual({ a: 7 });
-    expect(stub.requests).toHaveLength(1);
-    expect(stub.requests[0].path).toMatch(/\/models\/gemini-3\.6-flash:countTokens$/);
-    expect(stub.requests[0].body.contents?.[0].parts).toEqual([{ text: "Be brief." }, { text: "Describe the mug." }]);
+    expect(stub.countTokensRequests).toHaveLength(1);
+    expect(stub.countTokensRequests[0].path).toMatch(/\/models\/gemini-3\.6-flash:countTokens$/);
+    expect(stub.countTokensRequests[0].body.contents?.[0].parts).toEqual([{ text: "Be brief." }, { text: "Describe the mug." }]);
   });
 
   it("asks nothing without an API key, and leaves out a node Gemini could not count", async () => {
     expect(await countPromptTokens({ a: prompt }, { apiKey: undefined, baseUrl: stub.baseUrl, timeoutMs: 1_000 })).toEqual({});
-    expect(stub.requests).toHaveLength(0);
+    expect(stub.countTokensRequests).toHaveLength(0);
     const counted = await countPromptTokens({ a: { ...prompt, model: "gemini-9-ultra" } }, { apiKey: "key", baseUrl: stub.baseUrl, timeoutMs: 1_000 });
     expect(counted).toEqual({});
   });

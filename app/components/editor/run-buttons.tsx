@@ -5,7 +5,7 @@ import { activeRunStatus, isRunBusy } from "~/lib/runs/runs-store";
 import { useEditor, useEditorStoreApi } from "./editor-store-context";
 import { isFinishedRunStatus } from "~workflow/run-progress";
 import { estimateLabel } from "~/lib/cost-labels";
-import { useRunEstimates } from "./use-run-estimates";
+import { useEditorRunEstimates } from "./run-estimates-context";
 
 const buttonClass =
   "rounded-md border border-line bg-panel-2 px-3 py-1.5 text-sm text-zinc-200 hover:border-[#3a3a4c] hover:text-white disabled:cursor-not-allowed disabled:opacity-40";
@@ -25,7 +25,7 @@ export function RunButtons() {
   // not have arrived.
   const status = useRuns(activeRunStatus);
   const { dismissActive } = useRunsActions();
-  const estimates = useRunEstimates();
+  const estimates = useEditorRunEstimates();
   if (!controller) return null;
 
   const going = active !== null && status !== null && !isFinishedRunStatus(status);

@@ -16,6 +16,7 @@ import type { NodeType } from "~workflow/nodes/registry";
 import type { RunsPage } from "~/lib/runs/run-schemas";
 import { createRunsStore, type RunsStore } from "~/lib/runs/runs-store";
 import { EditorStoreProvider, useEditor } from "./editor-store-context";
+import { RunEstimatesProvider } from "./run-estimates-context";
 import { ImportProblemsDialog } from "./import-dialog";
 import { Sidebar } from "./sidebar";
 import { Toolbar } from "./toolbar";
@@ -42,7 +43,9 @@ export function WorkflowEditor({ workflow, runs }: { workflow: EditorWorkflow; r
     <EditorStoreProvider store={store}>
       <ReactFlowProvider>
         <ModelCatalogProvider>
-          <EditorLayout store={store} runsStore={runsStore} />
+          <RunEstimatesProvider>
+            <EditorLayout store={store} runsStore={runsStore} />
+          </RunEstimatesProvider>
         </ModelCatalogProvider>
       </ReactFlowProvider>
     </EditorStoreProvider>

@@ -8,6 +8,8 @@ import { fieldText, numberFieldValue, paramErrors } from "~/lib/editor/param-val
 import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
 import type { PortDefinition } from "~workflow/nodes/types";
 import { NodeMenu } from "./node-menu";
+import { useNodeEstimate } from "~/components/editor/run-estimates-context";
+import { formatUsd } from "~workflow/cost/usage";
 import { CachedBadge, NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
 import { CATEGORY_COLORS, PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";
 import { useNodeRun, useReadOnlyCanvas } from "./run-overlay";
@@ -86,7 +88,7 @@ export function NodeShell({
         </span>
         <span className="ml-auto" />
         {run ? <CachedBadge view={run} /> : null}
-        {run ? <NodeRunStatus view={run} /> : null}
+        {run ? <NodeRunStatus view={run} /> : <NodeEstimateChip nodeId={id} />}
         {readOnly ? null : <NodeMenu nodeId={id} />}
       </header>
 
@@ -348,5 +350,21 @@ export function FieldError({ id, message }: { id?: string; message: string }) {
     <p id={id} className="mt-1 px-0 text-[11px] leading-snug text-red-300">
       {message}
     </p>
+  );
+}
+
+/** Before a run, what a paid node will cost when the whole workflow runs; the basis on hover. */
+function NodeEstimateChip({ nodeId }: { nodeId: string }) {
+  const estimate = useNodeEstimate(nodeId);
+  if (!estimate || estimate.usd === 0) return null;
+  const label = estimate.usd === null ? "price unknown" : `≈ ${formatUsd(estimate.usd)}`;
+  return (
+    <span
+      data-testid={`node-estimate-${nodeId}`}
+      title={`Estimated cost: ${estimate.basis}`}
+      className="shrink-0 whitespace-nowrap rounded-full bg-amber-500/15 px-1.5 py-0.5 text-[10px] font-medium leading-none tabular-nums text-amber-200"
+    >
+      {label}
+    </span>
   );
 }
