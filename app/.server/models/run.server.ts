@@ -93,20 +93,9 @@ export async function createRun(
   request: RunRequest,
   engine: WorkflowEngine = getEngine(),
 ): Promise<StartRunResult> {
-  const workflow = await getWorkflow(ownerId, workflowId);
-  if (!workflow) return { status: "not_found" };
-
-  const nodeIds = request.scope === "full" ? [] : [...new Set(request.nodeIds ?? [])];
-  const latestOutputs = await latestSuccessfulOutputs(workflowId, feedingNodes(workflow.graph, nodeIds));
-  const planned = planRun({
-    graph: workflow.graph,
-    scope: request.scope,
-    nodeIds,
-    latestOutputs,
-    cache: cachePolicyOf(request.cache ?? "use", request.fresh ?? []),
-  });
-  if (!planned.ok) return { status: "refused", problems: planned.problems };
-  const estimate = await estimateRun(workflowId, workflow.graph, planned.plan.executeNodeIds, await cachedNodeIds(ownerId, workflow.graph, planned.plan));
+  const planned = await planAndEstimate(ownerId, workflowId, request);
+  if (planned.status !== "ok") return planned;
+  const { workflow, nodeIds, plan, estimate } = planned;
   const refusal = await checkBudget(ownerId, estimate);
   if (refusal) return { status: "budget_exceeded", refusal };
 
@@ -116,7 +105,7 @@ export async function createRun(
     scope: request.scope,
     requestedNodeIds: nodeIds,
     graph: workflow.graph,
-    plan: planned.plan,
+    plan,
     estimate,
     engine,
     retryOfId: null,
@@ -132,8 +121,14 @@ export type EstimateRunResult =
 
 /** What `createRun` with this request would cost, planned the same way; nothing is written. */
 export async function estimateRunRequest(ownerId: string, workflowId: string, request: RunRequest): Promise<EstimateRunResult> {
+  const planned = await planAndEstimate(ownerId, workflowId, request);
+  return planned.status === "ok" ? { status: "ok", estimate: planned.estimate } : planned;
+}
+
+/** A run request planned against the owner's workflow, and what it would cost (the cache's nodes at $0). */
+async function planAndEstimate(ownerId: string, workflowId: string, request: RunRequest) {
   const workflow = await getWorkflow(ownerId, workflowId);
-  if (!workflow) return { status: "not_found" };
+  if (!workflow) return { status: "not_found" as const };
   const nodeIds = request.scope === "full" ? [] : [...new Set(request.nodeIds ?? [])];
   const latestOutputs = await latestSuccessfulOutputs(workflowId, feedingNodes(workflow.graph, nodeIds));
   const planned = planRun({
@@ -143,9 +138,10 @@ export async function estimateRunRequest(ownerId: string, workflowId: string, re
     latestOutputs,
     cache: cachePolicyOf(request.cache ?? "use", request.fresh ?? []),
   });
-  if (!planned.ok) return { status: "refused", problems: planned.problems };
+  if (!planned.ok) return { status: "refused" as const, problems: planned.problems };
   const cached = await cachedNodeIds(ownerId, workflow.graph, planned.plan);
-  return { status: "ok", estimate: await estimateRun(workflowId, workflow.graph, planned.plan.executeNodeIds, cached) };
+  const estimate = await estimateRun(workflowId, workflow.graph, planned.plan.executeNodeIds, cached);
+  return { status: "ok" as const, workflow, nodeIds, plan: planned.plan, estimate };
 }
 
 /**
