@@ -48,36 +48,8 @@ export function SpendingSection({ limits, spend, saving, result }: SpendingSecti
 
       <Form method="post" className="mt-4 flex flex-wrap items-end gap-3">
         <input type="hidden" name="intent" value="limits" />
-        <div className="flex flex-col gap-1">
-          <label htmlFor="monthly-budget" className="text-sm text-zinc-300">
-            Monthly budget (USD)
-          </label>
-          <input
-            id="monthly-budget"
-            name="monthlyUsd"
-            inputMode="decimal"
-            placeholder="no limit"
-            defaultValue={limits.monthlyUsd ?? ""}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? "limits-error" : undefined}
-            className={inputClass}
-          />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="per-run-cap" className="text-sm text-zinc-300">
-            Per-run cap (USD)
-          </label>
-          <input
-            id="per-run-cap"
-            name="perRunUsd"
-            inputMode="decimal"
-            placeholder="no limit"
-            defaultValue={limits.perRunUsd ?? ""}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? "limits-error" : undefined}
-            className={inputClass}
-          />
-        </div>
+        <LimitField id="monthly-budget" name="monthlyUsd" label="Monthly budget (USD)" value={limits.monthlyUsd} error={error} />
+        <LimitField id="per-run-cap" name="perRunUsd" label="Per-run cap (USD)" value={limits.perRunUsd} error={error} />
         <button
           type="submit"
           disabled={saving}
@@ -96,5 +68,26 @@ export function SpendingSection({ limits, spend, saving, result }: SpendingSecti
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** One limit's field: empty means no limit; the form's one error describes both. */
+function LimitField({ id, name, label, value, error }: { id: string; name: string; label: string; value: number | null; error: string | null }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm text-zinc-300">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={name}
+        inputMode="decimal"
+        placeholder="no limit"
+        defaultValue={value ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? "limits-error" : undefined}
+        className={inputClass}
+      />
+    </div>
   );
 }
