@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cachedNodesForPlan, cachePolicyOf, type CacheMode } from "./cache";
+import { cachedNodesForPlan, cachePolicyOf, settleCachedNodes, type CacheMode } from "./cache";
 import type { Graph } from "./graph";
 import { planRun, type RunPlan } from "./plan";
 import { executeRun } from "./scheduler";
@@ -139,5 +139,24 @@ describe("cachedNodesForPlan", () => {
       sourceOutputs,
     });
     expect(Object.keys(served)).toEqual(["lone"]);
+  });
+
+  it("settles what it finds in the plan, so the run neither looks those nodes up nor executes them", async () => {
+    const graph = chain();
+    const host = await hostRemembering(graph);
+    const plan = planFor(graph);
+    const served = await cachedNodesForPlan({ graph, plan, find: (fp) => host.findCachedExecution(fp), sourceOutputs });
+    const lookupsWhilePlanning = host.lookups.length;
+    const settled = settleCachedNodes(plan, served, "2026-12-03T12:00:00.000Z");
+    expect(settled.executeNodeIds).toEqual(["prompt"]);
+
+    const result = await executeRun({ runId: "run-2", graph, plan: settled, host });
+
+    expect(result.status).toBe("completed");
+    expect(host.lookups).toHaveLength(lookupsWhilePlanning);
+    expect(host.executedNodeIds()).toEqual(["prompt"]);
+    expect(result.nodes.second).toMatchObject({ status: "success", cachedFrom: { runId: "run-earlier", executionId: "exec-second" } });
+    // Cached from the run's very first report, not once the scheduler got to them.
+    expect(host.reports[0].nodes.second).toMatchObject({ status: "success", cached: true, cachedFromRunId: "run-earlier" });
   });
 });

@@ -40,7 +40,10 @@ export interface ReusedNode {
 export interface RunPlan {
   /** The nodes this run executes, in graph order. */
   executeNodeIds: string[];
-  /** Nodes of this run that already succeeded (retry, resume): reported as they were, not executed. */
+  /**
+   * Nodes of this run that already succeeded (retry, resume) or that the output cache serves
+   * (settled when the run was requested, ADR 016): reported as they were, not executed.
+   */
   reusedNodes: Record<string, ReusedNode>;
   /** Outputs of compute nodes outside the run that feed it: their latest successful outputs. */
   upstreamOutputs: Record<string, NodeOutputs>;

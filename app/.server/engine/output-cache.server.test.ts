@@ -71,6 +71,32 @@ describe("the output cache in the embedded engine", () => {
   });
 });
 
+describe("a run request the cache can serve", () => {
+  it("is settled when the run is written: the served node's row is a cached success before any engine runs", async () => {
+    const engine = createEmbeddedEngine({ concurrency: 4, llm: { apiKey: "test-key", baseUrl: stub.baseUrl, timeoutMs: 10_000 }, log: () => {} });
+    const owner = await createTestUser("cache-settled");
+    const workflowId = await createTestWorkflow(owner, graph);
+    let first: string;
+    try {
+      first = started(await createRun(owner, workflowId, { scope: "full" }, engine));
+      await engine.whenSettled(first);
+    } finally {
+      await engine.stop();
+    }
+
+    // An engine that executes nothing: whatever the rows say now, createRun wrote.
+    const second = started(await createRun(owner, workflowId, { scope: "full" }, new RecordingEngine()));
+    const rows = await db.nodeExecution.findMany({ where: { runId: second }, orderBy: { nodeId: "asc" } });
+    expect(rows.map((row) => [row.nodeId, row.status, row.cachedFromRunId])).toEqual([
+      ["answer", "success", first],
+      ["prompt", "idle", null],
+    ]);
+    const run = await db.workflowRun.findUniqueOrThrow({ where: { id: second }, select: { plan: true, estimate: true } });
+    expect(run.plan).toMatchObject({ executeNodeIds: ["prompt"], reusedNodes: { answer: { cachedFrom: { runId: first } } } });
+    expect(run.estimate).toMatchObject({ totalUsd: 0, nodes: { answer: { usd: 0, basis: "cached" } } });
+  });
+});
+
 describe("findCachedExecution", () => {
   /** A finished run of `ownerId` whose "answer" node made `outputs` under fingerprint `fp`. */
   async function recordedSuccess(ownerId: string, fp: string, outputs: NodeOutputs) {

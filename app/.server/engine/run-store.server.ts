@@ -6,7 +6,7 @@ import { isFinishedRunStatus, UNFINISHED_RUN_STATUSES, type RunProgress } from "
 import { retryPlan, type PlanResult, type PreviousNodeResult, type ReusedNode, type RunPlan } from "~workflow/plan";
 import type { NodeRecordUpdate, RunHost } from "~workflow/host";
 import type { NodeCheckpoint } from "~workflow/execution";
-import { isMediaValue, type NodeInputs, type NodeOutputs } from "~workflow/values";
+import type { NodeInputs, NodeOutputs } from "~workflow/values";
 import type { CachedExecution, CacheSource } from "~workflow/cache";
 import type { Usage } from "~workflow/cost/usage";
 import type { PlanEstimate } from "~workflow/cost/estimate";
@@ -302,14 +302,12 @@ export async function latestSuccessfulOutputs(
   return latest;
 }
 
-/** Candidates read per lookup: the newest few, so a deleted asset falls back to an older execution. */
-const CACHE_CANDIDATES = 5;
-
 /**
  * The owner's most recent successful execution of this work (ADR 016), from any run of any of
- * their workflows, whose output files all still exist. Only executions that did the work count,
- * not ones that took it from the cache, so the source is the run that really made the outputs.
- * The owner is the run's: another user's identical work is never found.
+ * their workflows, whose output files all still exist (an older one stands in when a newer one's
+ * asset was deleted). Only executions that did the work count, not ones that took it from the
+ * cache, so the source is the run that really made the outputs. The owner is the run's: another
+ * user's identical work is never found. One statement: it runs once per compute node per run.
  */
 export async function findCachedExecution(ownerId: string, fingerprint: string): Promise<CachedExecution | null> {
   const rows = await db.$queryRaw<{ id: string; runId: string; outputs: NodeOutputs }[]>`
@@ -321,20 +319,17 @@ export async function findCachedExecution(ownerId: string, fingerprint: string):
       AND e."outputs" IS NOT NULL
       AND e."cachedFromExecutionId" IS NULL
       AND r."ownerId" = ${ownerId}
+      -- Every media value among the outputs (a port value with an assetId) is still the owner's asset.
+      AND NOT EXISTS (
+        SELECT 1 FROM jsonb_each(e."outputs") AS port(name, value)
+        WHERE jsonb_typeof(port.value) = 'object'
+          AND port.value->>'assetId' IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM "Asset" a WHERE a."id" = port.value->>'assetId' AND a."ownerId" = ${ownerId})
+      )
     ORDER BY e."finishedAt" DESC NULLS LAST
-    LIMIT ${CACHE_CANDIDATES}`;
-  for (const row of rows) {
-    if (await outputFilesExist(ownerId, row.outputs)) return { executionId: row.id, runId: row.runId, outputs: row.outputs };
-  }
-  return null;
-}
-
-/** Whether every file the outputs name is still one of the owner's assets (a deleted asset has no bytes). */
-async function outputFilesExist(ownerId: string, outputs: NodeOutputs): Promise<boolean> {
-  const assetIds = [...new Set(Object.values(outputs).filter(isMediaValue).map((media) => media.assetId))];
-  if (assetIds.length === 0) return true;
-  const found = await db.asset.count({ where: { ownerId, id: { in: assetIds } } });
-  return found === assetIds.length;
+    LIMIT 1`;
+  const [row] = rows;
+  return row ? { executionId: row.id, runId: row.runId, outputs: row.outputs } : null;
 }
 
 export async function setEngineRunId(runId: string, engineRunId: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
   toJson,
   toNodeExecutionRecord,
 } from "~/.server/engine/run-store.server";
-import { CacheModeSchema, cachedNodesForPlan, cachePolicyOf } from "~workflow/cache";
+import { CacheModeSchema, cachedNodesForPlan, cachePolicyOf, settleCachedNodes, type PlannedCacheHit } from "~workflow/cache";
 import { findCachedExecution } from "~/.server/engine/run-store.server";
 import { createMediaStore } from "~/.server/media-store.server";
 import type { GraphNode } from "~workflow/graph";
@@ -139,9 +139,8 @@ async function planAndEstimate(ownerId: string, workflowId: string, request: Run
     cache: cachePolicyOf(request.cache ?? "use", request.fresh ?? []),
   });
   if (!planned.ok) return { status: "refused" as const, problems: planned.problems };
-  const cached = await cachedNodeIds(ownerId, workflow.graph, planned.plan);
-  const estimate = await estimateRun(workflowId, workflow.graph, planned.plan.executeNodeIds, cached);
-  return { status: "ok" as const, workflow, nodeIds, plan: planned.plan, estimate };
+  const { plan, estimate } = await settleAndEstimate(ownerId, workflowId, workflow.graph, planned.plan);
+  return { status: "ok" as const, workflow, nodeIds, plan, estimate };
 }
 
 /**
@@ -165,7 +164,7 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
   // Written only by createRun and retryRun, from a RunPlan.
   const planned = planRetryOf({ graph, plan: run.plan as RunPlan | null, nodes: run.nodeExecutions.map(toNodeExecutionRecord) });
   if (!planned.ok) return { status: "refused", problems: planned.problems };
-  const estimate = await estimateRun(run.workflowId, graph, planned.plan.executeNodeIds, await cachedNodeIds(ownerId, graph, planned.plan));
+  const { plan, estimate } = await settleAndEstimate(ownerId, run.workflowId, graph, planned.plan);
   const refusal = await checkBudget(ownerId, estimate);
   if (refusal) return { status: "budget_exceeded", refusal };
 
@@ -175,7 +174,7 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
     scope: run.scope,
     requestedNodeIds: run.requestedNodeIds,
     graph,
-    plan: planned.plan,
+    plan,
     estimate,
     engine,
     retryOfId: run.id,
@@ -185,18 +184,24 @@ export async function retryRun(ownerId: string, runId: string, engine: WorkflowE
 }
 
 /**
- * The nodes of a planned run the owner's output cache would serve, as far as that is known before
- * running (ADR 016): the estimate and the budget check count them $0.
+ * The plan with the nodes the owner's output cache serves settled in it (ADR 016), and what the
+ * run will cost: those nodes at $0, listed in the estimate with the basis "cached".
  */
-async function cachedNodeIds(ownerId: string, graph: Graph, plan: RunPlan): Promise<ReadonlySet<string>> {
+async function settleAndEstimate(ownerId: string, workflowId: string, graph: Graph, plan: RunPlan) {
+  const hits = await plannedCacheHits(ownerId, graph, plan);
+  const estimate = await estimateRun(workflowId, graph, plan.executeNodeIds, new Set(Object.keys(hits)));
+  return { plan: settleCachedNodes(plan, hits, new Date().toISOString()), estimate };
+}
+
+/** The nodes of a planned run the owner's output cache serves, as far as that is known before running. */
+function plannedCacheHits(ownerId: string, graph: Graph, plan: RunPlan): Promise<Record<string, PlannedCacheHit>> {
   const media = createMediaStore(ownerId);
-  const served = await cachedNodesForPlan({
+  return cachedNodesForPlan({
     graph,
     plan,
     find: (fingerprint) => findCachedExecution(ownerId, fingerprint),
     sourceOutputs: (node) => sourceNodeOutputs(node, media),
   });
-  return new Set(Object.keys(served));
 }
 
 /** What a source node hands on, as its executor would (the typed text, the owner's uploaded asset). */
@@ -251,6 +256,8 @@ async function insertRun(input: {
       outputs: toJson(node.outputs),
       ...(node.inputs === null ? {} : { inputs: toJson(node.inputs) }),
       fingerprint: node.fingerprint,
+      cachedFromExecutionId: node.cachedFrom?.executionId ?? null,
+      cachedFromRunId: node.cachedFrom?.runId ?? null,
       startedAt: node.startedAt === null ? null : new Date(node.startedAt),
       finishedAt: node.finishedAt === null ? null : new Date(node.finishedAt),
       durationMs: node.durationMs,
