@@ -112,7 +112,7 @@ export interface StubUsage {
 }
 
 export type GeminiStubReply =
-  | { type: "text"; tokens: string[]; tokenDelayMs: number; finishReason: string; usage: StubUsage }
+  | { type: "text"; tokens: string[]; tokenDelayMs: number; firstTokenDelayMs: number; finishReason: string; usage: StubUsage }
   | { type: "error"; status: number; statusName: string; message: string; reason?: string }
   | { type: "prompt-blocked"; blockReason: string }
   /** For image models; `image` null answers no image, undefined a PNG of the requested aspect ratio. */
@@ -123,15 +123,19 @@ type ErrorReply = Extract<GeminiStubReply, { type: "error" }>;
 
 const DEFAULT_USAGE: StubUsage = { promptTokenCount: 8, candidatesTokenCount: 4 };
 
-/** Streams `tokens` one SSE event each, `tokenDelayMs` apart; the last carries `finishReason` and `usage`. */
+/**
+ * Streams `tokens` one SSE event each, `tokenDelayMs` apart (the first after `firstTokenDelayMs`,
+ * by default the same); the last carries `finishReason` and `usage`.
+ */
 export function textReply(
   tokens: string | string[],
-  options: { tokenDelayMs?: number; finishReason?: string; usage?: StubUsage } = {},
+  options: { tokenDelayMs?: number; firstTokenDelayMs?: number; finishReason?: string; usage?: StubUsage } = {},
 ): GeminiStubReply {
   return {
     type: "text",
     tokens: typeof tokens === "string" ? [tokens] : tokens,
     tokenDelayMs: options.tokenDelayMs ?? 0,
+    firstTokenDelayMs: options.firstTokenDelayMs ?? options.tokenDelayMs ?? 0,
     finishReason: options.finishReason ?? "STOP",
     usage: options.usage ?? DEFAULT_USAGE,
   };
@@ -568,8 +572,8 @@ async function streamResponse(response: ServerResponse, reply: SuccessReply, mod
             modelVersion: model,
           };
         });
-  const delayMs = reply.type === "text" ? reply.tokenDelayMs : 0;
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
+    const delayMs = reply.type !== "text" ? 0 : index === 0 ? reply.firstTokenDelayMs : reply.tokenDelayMs;
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     // The client went away (aborted or timed out): stop like the real service would.
     if (response.destroyed) return;
