@@ -13,7 +13,7 @@ const live: ModelCatalog = {
 
 describe("the shipped Gemini model data", () => {
   it("is dated and sourced, offers only current models, and maps every retired id to one of them", () => {
-    expect(shipped.checkedAt).toBe("2026-12-03");
+    expect(shipped.checkedAt).toBe("2026-12-07");
     expect(shipped.sources).toContain("https://ai.google.dev/gemini-api/docs/deprecations");
     const offered = FALLBACK_CATALOG.models.map((model) => model.id);
     expect(offered).toContain(DEFAULT_TEXT_MODEL);
