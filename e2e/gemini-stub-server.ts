@@ -15,13 +15,15 @@ export const GEMINI_STUB_URL = `http://127.0.0.1:${GEMINI_STUB_PORT}`;
 
 /**
  * What the stand-in's `models.list` answers: a list unlike the shipped fallback, so the specs can
- * tell the two apart. It holds the sample workflow's model, a video model (not for Run LLM) and
- * an embedding model (not for any node).
+ * tell the two apart. It holds the sample workflow's model, image models, video models (not for
+ * Run LLM) and an embedding model (not for any node).
  */
 export const E2E_STUB_MODELS = [
   stubModel("gemini-3.8-flash", { displayName: "Gemini 3.8 Flash" }),
   stubModel("gemini-3.6-flash", { displayName: "Gemini 3.6 Flash" }),
   stubModel("gemini-3.5-flash-lite", { displayName: "Gemini 3.5 Flash-Lite" }),
+  // The shipped default image model, whose id has no "image" in it, and the one it replaces.
+  stubModel("gemini-nano-banana-2.1", { displayName: "Nano Banana 2.1" }),
   stubModel("gemini-3.1-flash-image", { displayName: "Nano Banana 2" }),
   stubModel("veo-4.0-generate", { displayName: "Veo 4", methods: ["predictLongRunning"] }),
   // The shipped default video model, so the Teaser clip template runs as it comes.

@@ -38,9 +38,9 @@ test("a prompt → Generate Image (16:9) → Resize Image run makes the image, s
   const generate = node(page, "generate");
   // Image models only, the shipped default selected; the connected prompt's field is greyed.
   const picker = generate.getByLabel("Model");
-  await expect(picker).toHaveValue("gemini-3.1-flash-image");
+  await expect(picker).toHaveValue("gemini-nano-banana-2.1");
   await expect(picker.locator("optgroup")).toHaveAttribute("label", "Image models");
-  await expect(picker.locator("option")).toHaveText(["Nano Banana 2 (gemini-3.1-flash-image)"]);
+  await expect(picker.locator("option")).toHaveText(["Nano Banana 2.1 (gemini-nano-banana-2.1)", "Nano Banana 2 (gemini-3.1-flash-image)"]);
   await expect(generate.getByLabel("Aspect ratio")).toHaveValue("16:9");
   await expect(generate.getByLabel("Prompt")).toBeDisabled();
 

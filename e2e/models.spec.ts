@@ -20,6 +20,7 @@ test("GET /api/models and the Run LLM dropdown show the models the stand-in list
     ["gemini-3.8-flash", "text"],
     ["gemini-3.6-flash", "text"],
     ["gemini-3.5-flash-lite", "text"],
+    ["gemini-nano-banana-2.1", "image"],
     ["gemini-3.1-flash-image", "image"],
     ["veo-4.0-generate", "video"],
     ["veo-3.1-fast-generate-preview", "video"],
@@ -37,7 +38,7 @@ test("GET /api/models and the Run LLM dropdown show the models the stand-in list
     "Gemini 3.5 Flash-Lite (gemini-3.5-flash-lite)",
   ]);
   await expect(groups.nth(1)).toHaveAttribute("label", "Image models");
-  await expect(groups.nth(1).locator("option")).toHaveText(["Nano Banana 2 (gemini-3.1-flash-image)"]);
+  await expect(groups.nth(1).locator("option")).toHaveText(["Nano Banana 2.1 (gemini-nano-banana-2.1)", "Nano Banana 2 (gemini-3.1-flash-image)"]);
   // Nothing outside the groups: the node's model is listed, so it is not added on its own.
   await expect(picker.locator(":scope > option")).toHaveCount(0);
   await expect(node(page, "product-description").getByTestId("model-warning")).toHaveCount(0);

@@ -53,7 +53,7 @@ export interface GeminiRequestBody {
 
 export interface RecordedGeminiRequest {
   method: string;
-  /** Path without the query, e.g. "/v1/models/gemini-3.5-flash:streamGenerateContent". */
+  /** Path without the query, e.g. "/v1/models/gemini-3.6-flash:streamGenerateContent". */
   path: string;
   query: Record<string, string>;
   /** From the path; null for paths the stub does not know. */

@@ -13,7 +13,7 @@ const live: ModelCatalog = {
 
 describe("the shipped Gemini model data", () => {
   it("is dated and sourced, offers only current models, and maps every retired id to one of them", () => {
-    expect(shipped.checkedAt).toBe("2026-12-03");
+    expect(shipped.checkedAt).toBe("2026-12-07");
     expect(shipped.sources).toContain("https://ai.google.dev/gemini-api/docs/deprecations");
     const offered = FALLBACK_CATALOG.models.map((model) => model.id);
     expect(offered).toContain(DEFAULT_TEXT_MODEL);
@@ -65,6 +65,8 @@ describe("catalogModelFromListing", () => {
       }),
     ).toEqual({ id: "gemini-3.6-flash", label: "Gemini 3.6 Flash", kind: "text", inputTokenLimit: 1_048_576, outputTokenLimit: 65_536 });
     expect(catalogModelFromListing({ name: "models/gemini-3-pro-image", supportedActions: ["generateContent"] })).toMatchObject({ kind: "image", label: "gemini-3-pro-image" });
+    // Nano Banana 2.1's id is the first image model id without "image" in it.
+    expect(catalogModelFromListing({ name: "models/gemini-nano-banana-2.1", supportedActions: ["generateContent"] })).toMatchObject({ kind: "image" });
     expect(catalogModelFromListing({ name: "models/veo-4.0-generate", supportedActions: ["predictLongRunning"] })).toMatchObject({ kind: "video" });
   });
 

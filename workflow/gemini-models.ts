@@ -164,10 +164,14 @@ export interface ListedModel {
  */
 const NOT_FOR_NODES = /(^|-)(tts|live|native-audio|audio|embedding|aqa|robotics|computer-use)(-|$)/;
 
+/** Gemini models that answer generateContent with pictures: "gemini-3.1-flash-image", "gemini-nano-banana-2.1". */
+const IMAGE_MODEL_ID = /(^|-)(image|nano-banana)(-|$)/;
+
 /**
  * The catalog entry for a listed model, or null for one Weft's nodes cannot use. Gemini says
  * what a model accepts (its methods) but not what it makes, so the kind comes from its id as
- * Google names them: "…-image" and Imagen make images, Veo makes videos (`predictLongRunning`).
+ * Google names them: "…-image" and Nano Banana ("gemini-nano-banana-2.1", the first image id
+ * without "image" in it) make images, Veo makes videos (`predictLongRunning`).
  */
 export function catalogModelFromListing(listed: ListedModel): CatalogModel | null {
   const id = listed.name?.replace(/^models\//, "");
@@ -175,7 +179,7 @@ export function catalogModelFromListing(listed: ListedModel): CatalogModel | nul
   const methods = listed.supportedActions ?? [];
   let kind: ModelKind | null = null;
   if (/^veo-/.test(id) && methods.includes("predictLongRunning")) kind = "video";
-  else if (/^gemini-/.test(id) && methods.includes("generateContent") && !NOT_FOR_NODES.test(id)) kind = /(^|-)image(-|$)/.test(id) ? "image" : "text";
+  else if (/^gemini-/.test(id) && methods.includes("generateContent") && !NOT_FOR_NODES.test(id)) kind = IMAGE_MODEL_ID.test(id) ? "image" : "text";
   if (kind === null) return null;
   return {
     id,

@@ -50,7 +50,7 @@ describe("the Gemini model catalog", () => {
     const catalog = await getModelCatalog();
 
     expect(catalog).toEqual(FALLBACK_CATALOG);
-    expect(catalog).toMatchObject({ source: "fallback", fetchedAt: "2026-12-03T00:00:00.000Z" });
+    expect(catalog).toMatchObject({ source: "fallback", fetchedAt: "2026-12-07T00:00:00.000Z" });
     expect(stub.listRequests).toBe(0);
   });
 

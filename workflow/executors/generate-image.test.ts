@@ -125,7 +125,7 @@ describe("generate-image executor against a Gemini stub", () => {
     });
     const live = { models: [{ id: "gemini-3.6-flash", label: "Gemini 3.6 Flash", kind: "text" as const }, { id: "gemini-4-image", label: "Gemini 4 Image", kind: "image" as const }], source: "live" as const, fetchedAt: new Date().toISOString() };
     await expect(run({ llm: { catalog: async () => live } })).rejects.toMatchObject({
-      message: 'Gemini does not offer the model "gemini-3.1-flash-image" to this API key. Pick another model on the node, such as "gemini-4-image".',
+      message: 'Gemini does not offer the model "gemini-nano-banana-2.1" to this API key. Pick another model on the node, such as "gemini-4-image".',
     });
     expect(stub.requests).toHaveLength(0);
   });
