@@ -2,7 +2,7 @@ import { runs, tasks } from "@trigger.dev/sdk";
 import { sleep } from "~workflow/executors/abort";
 import { nodeFingerprint } from "~workflow/fingerprint";
 import type { RunNodeRequest } from "~workflow/host";
-import { NodeOutputsSchema, type NodeOutputs } from "~workflow/values";
+import { NodeTaskOutputSchema, type NodeOutputs } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
 import type { concatVideos } from "./concat-videos";
 import type { cropImage } from "./crop-image";
@@ -75,7 +75,9 @@ export interface ChildTasks {
   /**
    * Executes a node as a child task run: triggers its type's task (an LLM task writes its text
    * to this run's LLM text stream itself) and resolves with its outputs or rejects with its
-   * error. Aborting the request's signal cancels the child run.
+   * error. The usage the child returns goes to the request's `reportUsage` first, once per usage,
+   * as an executor in this process would report it. Aborting the request's signal cancels the
+   * child run.
    */
   run: ChildTaskRunner;
   /** Stops watching; call once the workflow run is over. */
@@ -137,7 +139,7 @@ export function createChildTasks(api: ChildRunApi, { runId, ownerId }: { runId: 
     });
   }
 
-  async function run({ nodeId, nodeType, params, inputs, signal }: RunNodeRequest & { nodeType: TaskNodeType }) {
+  async function run({ nodeId, nodeType, params, inputs, signal, reportUsage }: RunNodeRequest & { nodeType: TaskNodeType }) {
     signal.throwIfAborted();
     // The engine pairs each node type with its own parameters, already validated.
     const payload = { runId, ownerId, nodeId, params, inputs } as NodeTaskPayload;
@@ -162,9 +164,15 @@ export function createChildTasks(api: ChildRunApi, { runId, ownerId }: { runId: 
         update(update) {
           if (update.isSuccess) {
             stop();
-            const outputs = NodeOutputsSchema.safeParse(update.output);
-            if (outputs.success) resolve(outputs.data);
-            else reject(new Error(`task run ${child.id} returned outputs of the wrong shape`));
+            const output = NodeTaskOutputSchema.safeParse(update.output);
+            if (!output.success) {
+              const problems = output.error.issues.map((issue) => `${issue.path.join(".") || "output"}: ${issue.message}`);
+              reject(new Error(`task run ${child.id} did not return { outputs, usage }: ${problems.join("; ")}`));
+              return;
+            }
+            // Before resolving: the run prices a node's usage when it records the node's end.
+            for (const usage of output.data.usage) reportUsage?.(usage);
+            resolve(output.data.outputs);
           } else if (update.isFailed || update.isCancelled) {
             stop();
             reject(childFailure(update));

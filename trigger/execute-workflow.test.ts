@@ -1,23 +1,29 @@
 import { randomUUID } from "node:crypto";
+import type { TaskRunContext } from "@trigger.dev/core/v3";
 import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
 import { metadata } from "@trigger.dev/sdk";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/.server/db.server";
 import type { WorkflowEngine } from "~/.server/engine/engine.server";
 import { createRun } from "~/.server/models/run.server";
 import { toJson } from "~/.server/engine/run-store.server";
 import { createWorkflow } from "~/.server/models/workflow.server";
+import { SHIPPED_PRICES } from "~workflow/cost/prices";
+import { costOfUsage, formatUsd, type Usage } from "~workflow/cost/usage";
+import { DEFAULT_TEXT_MODEL } from "~workflow/gemini-models";
 import type { Graph } from "~workflow/graph";
 import { readRunProgress, type RunProgress } from "~workflow/run-progress";
 import { edge, graphOf, llm, node } from "~workflow/test-support";
 import type * as ChildRuns from "./child-runs";
 import { fakeChildRuns as childRuns } from "./fake-child-runs";
 import { loadTaskRunFunction, taskFailureHook, taskMetadata, type TaskRunFunction } from "./test-support";
+import { startGeminiStub, textReply, type GeminiStub } from "~test/gemini-stub";
 import { createTestUser } from "~test/users";
 
 // The orchestrator task's own run function, in the SDK's mock task context, against the real
 // database. Only the calls to Trigger.dev's servers (trigger, follow over Realtime, cancel) are
-// replaced, by child runs each test finishes by hand.
+// replaced, by child runs each test finishes by hand: with outputs the test makes up, or with
+// what the child's own task run function returned (Run LLM against the Gemini stub).
 
 vi.mock("./child-runs", async (importOriginal) => ({
   ...(await importOriginal<typeof ChildRuns>()),
@@ -33,13 +39,25 @@ const engineThatOnlyRecords: WorkflowEngine = {
 };
 
 let executeWorkflow: TaskRunFunction;
+let runLlm: TaskRunFunction;
+let gemini: GeminiStub;
 
 beforeAll(async () => {
+  // Before the task modules load: the app reads its environment once, on first use.
+  gemini = await startGeminiStub();
+  process.env.GEMINI_API_KEY = "test-key";
+  process.env.GEMINI_BASE_URL = gemini.baseUrl;
   executeWorkflow = await loadTaskRunFunction("execute-workflow", () => import("./execute-workflow"));
+  runLlm = await loadTaskRunFunction("run-llm", () => import("./run-llm"));
+});
+
+afterAll(async () => {
+  await gemini?.close();
 });
 
 beforeEach(() => {
   childRuns.reset();
+  gemini.reset();
 });
 
 // A test that fails midway leaves its orchestrator waiting; stop it before the next test starts.
@@ -57,8 +75,9 @@ function runSignal() {
   return controller;
 }
 
-async function createQueuedRun(graph: Graph) {
+async function createQueuedRun(graph: Graph, limits: { perRunCapUsd?: number } = {}) {
   const ownerId = await createTestUser("orchestrator");
+  await db.user.update({ where: { id: ownerId }, data: limits });
   const workflow = await createWorkflow(ownerId, { name: "Orchestrated", graph });
   const created = await createRun(ownerId, workflow.id, { scope: "full" }, engineThatOnlyRecords);
   if (created.status !== "ok") throw new Error(`The run was not created: ${JSON.stringify(created)}`);
@@ -394,5 +413,99 @@ describe("execute-workflow and the output cache", () => {
     const { nodes } = await rowsOf(second);
     expect(nodes.a).toMatchObject({ status: "success", cachedFromRunId: first, outputs: { output: "A says" } });
     expect(nodes.lone).toMatchObject({ status: "success", cachedFromRunId: null });
+  });
+});
+
+describe("execute-workflow and actual cost", () => {
+  /** Runs a triggered Run LLM child with the run-llm task's own run function, here, and completes it with what that returned. */
+  async function completeWithRunLlm(nodeId: string, ctx: TaskRunContext) {
+    const child = await triggered(nodeId);
+    child.complete(await runLlm(child.payload, { ctx, signal: runSignal().signal }));
+  }
+
+  function llmUsage(metadata: { promptTokenCount: number; candidatesTokenCount: number; thoughtsTokenCount?: number }): Usage {
+    return {
+      model: DEFAULT_TEXT_MODEL,
+      inputTokens: metadata.promptTokenCount,
+      cachedInputTokens: 0,
+      outputTokens: metadata.candidatesTokenCount,
+      thinkingTokens: metadata.thoughtsTokenCount ?? 0,
+    };
+  }
+
+  it("records the usage each Run LLM task hands back on its node's row, priced, and sums it on the run", async () => {
+    const graph = graphOf([node("t", "text", { text: "hello" }), llm("a", ""), llm("b", "")], [
+      edge("t", "text", "a", "user_message"),
+      edge("a", "output", "b", "user_message"),
+    ]);
+    const { runId } = await createQueuedRun(graph);
+    const first = { promptTokenCount: 2_000, candidatesTokenCount: 400, thoughtsTokenCount: 600 };
+    const second = { promptTokenCount: 3_000, candidatesTokenCount: 800 };
+    gemini.program(textReply("A says", { usage: first }), textReply("B says", { usage: second }));
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId }, { ctx, signal: runSignal().signal });
+      await completeWithRunLlm("a", ctx);
+      await completeWithRunLlm("b", ctx);
+      await expect(execution).resolves.toEqual({ status: "completed", error: null });
+    });
+
+    const costA = costOfUsage(llmUsage(first), SHIPPED_PRICES);
+    const costB = costOfUsage(llmUsage(second), SHIPPED_PRICES);
+    if (!costA || !costB) throw new Error(`The shipped prices have no price for ${DEFAULT_TEXT_MODEL}.`);
+    const { run, nodes } = await rowsOf(runId);
+    expect(nodes.a).toMatchObject({ status: "success", outputs: { output: "A says" }, usage: [llmUsage(first)], costUsd: expect.closeTo(costA, 12) });
+    expect(nodes.b).toMatchObject({ status: "success", outputs: { output: "B says" }, usage: [llmUsage(second)], costUsd: expect.closeTo(costB, 12) });
+    // The text node ran in the orchestrator and called nothing paid.
+    expect(nodes.t).toMatchObject({ usage: null, costUsd: null });
+    expect(run.costUsd).toBeCloseTo(costA + costB, 12);
+  });
+
+  it("skips a later paid node once the usage a finished child handed back crosses the per-run cap", async () => {
+    const graph = graphOf([node("t", "text", { text: "hello" }), llm("a", ""), llm("b", "")], [
+      edge("t", "text", "a", "user_message"),
+      edge("a", "output", "b", "user_message"),
+    ]);
+    // Each node is estimated at a fraction of a cent, so the run is accepted under a one-cent cap...
+    const { runId } = await createQueuedRun(graph, { perRunCapUsd: 0.01 });
+    // ...but a's answer runs far longer than estimated.
+    const used = { promptTokenCount: 1_000, candidatesTokenCount: 20_000 };
+    gemini.program(textReply("A went on and on", { usage: used }));
+    const spent = costOfUsage(llmUsage(used), SHIPPED_PRICES) ?? NaN;
+    expect(spent).toBeGreaterThan(0.01);
+    const reason = `Per-run cap of $0.01 reached: ${formatUsd(spent)} spent.`;
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId }, { ctx, signal: runSignal().signal });
+      await completeWithRunLlm("a", ctx);
+      // Whether b starts (its child triggered) or is held back is the point: see which, without
+      // waiting for a child that would never end.
+      await vi.waitFor(() => expect(progress().nodes.b.status).not.toBe("queued"), { timeout: 10_000 });
+      expect(progress().nodes.b).toMatchObject({ status: "skipped", error: reason });
+      await expect(execution).resolves.toEqual({ status: "partial", error: null });
+    });
+
+    expect(triggeredNodeIds()).toEqual(["a"]);
+    const { run, nodes } = await rowsOf(runId);
+    expect(nodes.a).toMatchObject({ status: "success", usage: [llmUsage(used)], costUsd: expect.closeTo(spent, 12) });
+    expect(nodes.b).toMatchObject({ status: "skipped", error: reason });
+    expect(run.costUsd).toBeCloseTo(spent, 12);
+  });
+
+  it("fails the node with what is wrong when a child returns something other than { outputs, usage }", async () => {
+    const graph = graphOf([node("t", "text", { text: "hello" }), llm("a", "")], [edge("t", "text", "a", "user_message")]);
+    const { runId } = await createQueuedRun(graph);
+
+    await runInMockTaskContext(async ({ ctx }) => {
+      const execution = executeWorkflow({ runId }, { ctx, signal: runSignal().signal });
+      // Bare outputs, as node tasks returned before they handed back their usage.
+      (await triggered("a")).complete({ output: "A says" });
+      await expect(execution).resolves.toMatchObject({ status: "failed" });
+    });
+
+    const { run, nodes } = await rowsOf(runId);
+    expect(nodes.a.status).toBe("failed");
+    expect(nodes.a.error).toMatch(/^Unexpected error: task run run_child_1 did not return \{ outputs, usage \}: outputs: .+; usage: .+$/);
+    expect(run.costUsd).toBe(0);
   });
 });

@@ -18,8 +18,14 @@ export class FakeChildRun {
     readonly options: Options,
   ) {}
 
-  succeed(output: Record<string, unknown>) {
-    this.world.publish(this, "COMPLETED", { output });
+  /** Completes with these outputs, as a node task whose node used nothing paid returns them. */
+  succeed(outputs: Record<string, unknown>) {
+    this.complete({ outputs, usage: [] });
+  }
+
+  /** Completes with whatever a task returned, through JSON as Realtime delivers it. */
+  complete(output: unknown) {
+    this.world.publish(this, "COMPLETED", { output: JSON.parse(JSON.stringify(output)) });
   }
 
   fail(error: { name?: string; message: string }) {

@@ -1,7 +1,7 @@
 import { runInMockTaskContext } from "@trigger.dev/core/v3/test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startGeminiStub, stoppedForSafety, type GeminiStub } from "~test/gemini-stub";
-import type { MediaValue } from "~workflow/values";
+import { isMediaValue, type NodeTaskOutput } from "~workflow/values";
 import { retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
 
@@ -29,20 +29,26 @@ async function run(params: Record<string, string>) {
   const { createTestUser } = await import("~test/users");
   const ownerId = await createTestUser("generate-image-task");
   const payload = { runId: "run-1", ownerId, nodeId: "generate", params: { model: "gemini-3.1-flash-image", ...params }, inputs: {} };
-  const outputs = await runInMockTaskContext(({ ctx }) => generateImage(payload, { ctx, signal: new AbortController().signal }));
-  return { ownerId, outputs };
+  const output = await runInMockTaskContext(({ ctx }) => generateImage(payload, { ctx, signal: new AbortController().signal }));
+  return { ownerId, output: output as NodeTaskOutput };
 }
 
 describe("generate-image task", () => {
   it("returns the generated image, stored as the owner's asset at the aspect ratio asked for, with the model's note", async () => {
-    const { ownerId, outputs } = await run({ prompt: "A lighthouse at dusk.", aspect_ratio: "9:16" });
+    const { ownerId, output } = await run({ prompt: "A lighthouse at dusk.", aspect_ratio: "9:16" });
 
-    expect(outputs).toEqual({
-      image: expect.objectContaining({ kind: "image", mime: "image/png", width: 768, height: 1344, url: expect.stringMatching(/^\/files\//) }),
-      note: "Hello from the Gemini stub.",
+    expect(output).toEqual({
+      outputs: {
+        image: expect.objectContaining({ kind: "image", mime: "image/png", width: 768, height: 1344, url: expect.stringMatching(/^\/files\//) }),
+        note: "Hello from the Gemini stub.",
+      },
+      // One image at the size it is priced by, with the tokens Gemini reported for the call.
+      usage: [{ model: "gemini-3.1-flash-image", inputTokens: 8, cachedInputTokens: 0, outputTokens: 1290, thinkingTokens: 0, images: { count: 1, size: "1K" } }],
     });
+    const image = output.outputs.image;
+    if (!isMediaValue(image)) throw new Error("The image output is not a file.");
     const { db } = await import("~/.server/db.server");
-    const asset = await db.asset.findUniqueOrThrow({ where: { id: (outputs as { image: MediaValue }).image.assetId } });
+    const asset = await db.asset.findUniqueOrThrow({ where: { id: image.assetId } });
     expect(asset).toMatchObject({ ownerId, mime: "image/png", width: 768, height: 1344 });
     expect(gemini.requests.at(-1)?.body.generationConfig).toMatchObject({ imageConfig: { aspectRatio: "9:16" } });
   });

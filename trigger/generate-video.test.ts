@@ -67,7 +67,11 @@ describe("generate-video task", () => {
 
     const output = await run(await videoRun());
 
-    expect(output).toMatchObject({ video: { kind: "video", mime: "video/mp4" } });
+    expect(output).toEqual({
+      outputs: { video: expect.objectContaining({ kind: "video", mime: "video/mp4" }) },
+      // Veo bills the seconds made at the resolution asked for.
+      usage: [expect.objectContaining({ model: "veo-3.1-fast-generate-preview", video: { seconds: 4, resolution: "720p" } })],
+    });
     // Polled three times: two waits between them, each of the configured 10 s default.
     expect(waits).toEqual([{ seconds: 10 }, { seconds: 10 }]);
     expect(gemini.videoOperations).toHaveLength(1);
@@ -84,7 +88,11 @@ describe("generate-video task", () => {
     const row = await db.nodeExecution.findUniqueOrThrow({ where: { runId_nodeId: { runId: payload.runId, nodeId: "clip" } } });
     expect(row.checkpoint).toMatchObject({ operation: gemini.videoOperations[0].name });
 
-    await expect(run(payload)).resolves.toMatchObject({ video: { kind: "video" } });
+    // The retried attempt hands back the one video it got, once: the attempt that died reported nothing.
+    await expect(run(payload)).resolves.toEqual({
+      outputs: { video: expect.objectContaining({ kind: "video" }) },
+      usage: [expect.objectContaining({ video: { seconds: 4, resolution: "720p" } })],
+    });
     expect(gemini.videoOperations).toHaveLength(1);
     expect(gemini.videoOperations[0].polls).toBe(3);
     expect(forSpy).toHaveBeenCalledTimes(2);

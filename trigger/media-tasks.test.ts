@@ -4,7 +4,7 @@ import { db } from "~/.server/db.server";
 import { createMediaStore } from "~/.server/media-store.server";
 import { createAssetFromUpload } from "~/.server/models/asset.server";
 import { createMediaFixtures, type MediaFixtures } from "~test/media-fixtures";
-import { type MediaValue } from "~workflow/values";
+import { type MediaValue, type NodeTaskOutput } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
 import { nodeTaskPayloadSchema, retryOnlyWhatMightSucceed } from "./node-task";
 import { loadTaskRunFunction, type TaskRunFunction } from "./test-support";
@@ -40,8 +40,12 @@ async function ownerWithUpload(file: string, kind: MediaValue["kind"]) {
   return { ownerId: ownerId, media: await createMediaStore(ownerId).getAsset(upload.asset.id, kind) };
 }
 
-function run(task: TaskRunFunction, payload: unknown) {
-  return runInMockTaskContext(({ ctx }) => task(payload, { ctx, signal: new AbortController().signal }));
+/** Runs the task and returns its node's outputs. */
+async function run(task: TaskRunFunction, payload: unknown) {
+  const output = (await runInMockTaskContext(({ ctx }) => task(payload, { ctx, signal: new AbortController().signal }))) as NodeTaskOutput;
+  // ffmpeg's work calls nothing paid: the task hands back no usage to price.
+  expect(output.usage).toEqual([]);
+  return output.outputs;
 }
 
 describe("crop-image task", () => {

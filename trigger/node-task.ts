@@ -2,7 +2,8 @@ import { z } from "zod";
 import { NODE_DEFINITIONS, type TaskNodeType } from "~workflow/nodes/registry";
 import { executors } from "~workflow/executors";
 import { createInProcessRunNode } from "~workflow/run-node";
-import { NodeInputsSchema, type NodeOutputs } from "~workflow/values";
+import type { Usage } from "~workflow/cost/usage";
+import { NodeInputsSchema, type NodeTaskOutput } from "~workflow/values";
 import { NodeError } from "~workflow/execution";
 import { executionServices } from "./execution-services";
 import { checkTaskEnvironment } from "./task-environment";
@@ -21,7 +22,12 @@ export function nodeTaskPayloadSchema<K extends TaskNodeType>(nodeType: K) {
 
 export type NodeTaskPayload<K extends TaskNodeType = TaskNodeType> = z.output<ReturnType<typeof nodeTaskPayloadSchema<K>>>;
 
-/** Runs the task's one node with the executors, as the embedded engine would in-process. */
+/**
+ * Runs the task's one node with the executors, as the embedded engine would in-process, and
+ * returns its outputs with what its paid API calls used: the orchestrator, not this task, prices
+ * that and holds it against the run's cap. Only this attempt's usage is returned; an attempt
+ * that threw hands back nothing.
+ */
 export async function runNodeTask<K extends TaskNodeType>(
   nodeType: K,
   payload: NodeTaskPayload<K>,
@@ -30,10 +36,12 @@ export async function runNodeTask<K extends TaskNodeType>(
     onText,
     wait,
   }: { signal: AbortSignal; onText?: (textSoFar: string) => void; wait?: (ms: number, signal: AbortSignal) => Promise<void> },
-): Promise<NodeOutputs> {
+): Promise<NodeTaskOutput> {
   checkTaskEnvironment();
   const runNode = createInProcessRunNode(executors, { ...executionServices(payload.ownerId), ...(wait ? { wait } : {}) });
-  return runNode({ ...payload, nodeType, signal }, onText);
+  const usage: Usage[] = [];
+  const outputs = await runNode({ ...payload, nodeType, signal, reportUsage: (reported) => usage.push(reported) }, onText);
+  return { outputs, usage };
 }
 
 /**

@@ -75,11 +75,16 @@ async function withoutUnhandledRejections<T>(body: () => Promise<T>): Promise<T>
 
 describe("run-llm task", () => {
   it("returns Gemini's answer and writes each new piece to the orchestrator's LLM text stream", async () => {
-    gemini.program(textReply(["A sturdy ", "oak chair ", "for reading."], { tokenDelayMs: 20 }));
+    const usage = { promptTokenCount: 12, candidatesTokenCount: 9, thoughtsTokenCount: 30 };
+    gemini.program(textReply(["A sturdy ", "oak chair ", "for reading."], { tokenDelayMs: 20, usage }));
 
     const { output, chunks, pipeOptions } = await runCollectingText();
 
-    expect(output).toEqual({ output: "A sturdy oak chair for reading." });
+    // With what Gemini said the answer used, for the orchestrator to price.
+    expect(output).toEqual({
+      outputs: { output: "A sturdy oak chair for reading." },
+      usage: [{ model: "gemini-3.6-flash", inputTokens: 12, cachedInputTokens: 0, outputTokens: 9, thinkingTokens: 30 }],
+    });
     expect(chunks).toEqual([
       { nodeId: "llm", offset: 0, text: "A sturdy " },
       { nodeId: "llm", offset: 9, text: "oak chair " },
@@ -103,7 +108,7 @@ describe("run-llm task", () => {
       runCollectingText({ failStream: async () => Promise.reject(new Error("stream ingest answered 500")) }),
     );
 
-    expect(output).toEqual({ output: "Still answered." });
+    expect(output).toMatchObject({ outputs: { output: "Still answered." } });
   });
 
   it("returns the answer when the stream fails part way, after reading the first piece", async () => {
@@ -121,7 +126,7 @@ describe("run-llm task", () => {
       }),
     );
 
-    expect(output).toEqual({ output: "One two three." });
+    expect(output).toMatchObject({ outputs: { output: "One two three." } });
     expect(read).toEqual([{ nodeId: "llm", offset: 0, text: "One " }]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UsageSchema } from "./cost/usage";
 
 // What travels along an edge, written once: the executors produce these, the Trigger.dev tasks
 // check their children's outputs with these schemas, and the browser reads run records with them.
@@ -30,6 +31,14 @@ export type PortValue = z.infer<typeof PortValueSchema>;
 /** A node's outputs, by output port id. */
 export const NodeOutputsSchema = z.record(z.string(), PortValueSchema);
 export type NodeOutputs = z.infer<typeof NodeOutputsSchema>;
+
+/**
+ * What a node task (a node executed as a Trigger.dev child run) returns: its outputs, and every
+ * usage its executor reported, in order (none for a free node). The orchestrator hands the usage
+ * to the run, which prices it and checks its caps as it does for a node executed in-process.
+ */
+export const NodeTaskOutputSchema = z.object({ outputs: NodeOutputsSchema, usage: z.array(UsageSchema) });
+export type NodeTaskOutput = z.infer<typeof NodeTaskOutputSchema>;
 
 /**
  * A node's resolved inputs, by input port id: the upstream value for a connected port (a list
