@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Graph, GraphEdge, GraphNode } from "~workflow/graph";
+import { ALWAYS_FRESH_KEY, type Graph, type GraphEdge, type GraphNode } from "~workflow/graph";
 import { freePort, stopEmbeddedDatabaseIn } from "../server/embedded-database";
 import { percentile, round } from "./stats";
 import { startGeminiStub, textReply } from "~test/gemini-stub";
@@ -120,7 +120,9 @@ function chainGraph(length: number): Graph {
   for (let i = 1; i <= length; i++) {
     const id = `llm-${i}`;
     const source = i === 1 ? "seed" : `llm-${i - 1}`;
-    nodes.push({ id, type: "run-llm", position: { x: 340 * (i % 12), y: 420 * Math.floor(i / 12) }, data: {} });
+    // Always fresh: every node of the chain answers the same text, so the output cache would
+    // otherwise serve all but the first two, and the run would measure nothing.
+    nodes.push({ id, type: "run-llm", position: { x: 340 * (i % 12), y: 420 * Math.floor(i / 12) }, data: { [ALWAYS_FRESH_KEY]: true } });
     edges.push({ id: `e-${i}`, source, sourceHandle: i === 1 ? "text" : "output", target: id, targetHandle: "user_message" });
   }
   return { nodes, edges };
@@ -176,8 +178,10 @@ async function measureOneRun(page: Page, length: number): Promise<{ latencies: n
   }, 300_000);
 
   const details = (await (await page.request.get(`/api/runs/${run.id}`)).json()) as {
-    run: { nodes: { nodeId: string; startedAt: string | null; finishedAt: string | null }[] };
+    run: { nodes: { nodeId: string; startedAt: string | null; finishedAt: string | null; cachedFromExecutionId: string | null }[] };
   };
+  const cached = details.run.nodes.filter((node) => node.cachedFromExecutionId !== null).length;
+  if (cached > 0) throw new Error(`${cached} nodes were served from the cache: their status changes would not measure the feed`);
   const changes = (await page.evaluate(() => (window as unknown as { __statusChanges: { nodeId: string; status: string; at: number }[] }).__statusChanges));
   const responsesEnded = await page.evaluate(() =>
     performance
