@@ -1,16 +1,19 @@
 import { BaseEdge, getBezierPath, type EdgeProps, type EdgeTypes } from "@xyflow/react";
+import { useZoomedOut } from "./level-of-detail";
 import { useNodeRun, useRunOnCanvas } from "./run-overlay";
 
 /**
  * An edge whose purple dashes flow: always while the graph is edited, and while a run is laid
  * over the canvas only into the nodes running now — the data on its way. Dashes drawn along SVG
  * paths repaint on the main thread, so a big graph whose every edge kept moving would leave it
- * little time for showing the run's progress (ADR 010).
+ * little time for showing the run's progress (ADR 010). Zoomed far out the dashes are a pixel or
+ * two, so every edge keeps still there (ADR 018).
  */
 function FlowEdge({ id, target, sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, style, markerEnd, interactionWidth }: EdgeProps) {
   const run = useRunOnCanvas();
   const targetRun = useNodeRun(target);
-  const flowing = !run || targetRun?.status === "running";
+  const zoomedOut = useZoomedOut();
+  const flowing = !zoomedOut && (!run || targetRun?.status === "running");
   const [path] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
   return (
     <BaseEdge

@@ -5,13 +5,14 @@ import type { EditorNodeData } from "~/lib/editor/graph-conversion";
 import { feedingNodeNames, type FeedIndex } from "~/lib/editor/graph-editing";
 import type { EditorState, EditorStore } from "~/lib/editor/store";
 import { fieldText, numberFieldValue, paramErrors } from "~/lib/editor/param-values";
-import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
+import { getNodeDefinition, type AnyNodeDefinition, type NodeType } from "~workflow/nodes/registry";
 import type { PortDefinition } from "~workflow/nodes/types";
 import { NodeMenu } from "./node-menu";
 import { useNodeEstimate } from "~/components/editor/run-estimates-context";
 import { formatUsd } from "~workflow/cost/usage";
 import { CachedBadge, NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
 import { CATEGORY_COLORS, PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";
+import { useZoomedOut } from "./level-of-detail";
 import { useNodeRun, useReadOnlyCanvas } from "./run-overlay";
 
 /** How an inline input is typed: the port type decides, unless a node says otherwise (a timestamp takes "50%"). */
@@ -36,6 +37,9 @@ export const fieldClass = `${FIELD_BASE_CLASS} disabled:cursor-not-allowed disab
 export function fieldClassFor(readOnly: boolean, connected = false): string {
   return readOnly && !connected ? FIELD_BASE_CLASS : fieldClass;
 }
+
+/** Rows of a compact node's handles, one port each side per row. */
+const COMPACT_ROW_PX = 28;
 
 /**
  * The frame every node shares, drawn from the registry: a header coloured by category, one row
@@ -64,6 +68,8 @@ export function NodeShell({
   const accent = CATEGORY_COLORS[definition.category];
   const run = useNodeRun(id);
   const readOnly = useReadOnlyCanvas();
+  const zoomedOut = useZoomedOut();
+  if (zoomedOut) return <CompactNode id={id} definition={definition} selected={selected} run={run} />;
 
   // No transition on the frame: a status change shows at once, and fading shadows and opacity
   // across hundreds of nodes would keep the browser repainting during a run (ADR 010).
@@ -121,6 +127,51 @@ export function NodeShell({
           </div>
         ) : null}
         {run ? <NodeRunResult nodeId={id} type={type} view={run} /> : null}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A node as drawn when zoomed far out (level-of-detail.ts): the header's colour and label, the
+ * run's status (the frame's colour, and its pill), and a handle per port so edges stay attached.
+ * Its size never depends on the run, so a run's updates never make React Flow measure it again.
+ */
+function CompactNode({
+  id,
+  definition,
+  selected,
+  run,
+}: {
+  id: string;
+  definition: AnyNodeDefinition;
+  selected: boolean;
+  run: ReturnType<typeof useNodeRun>;
+}) {
+  const accent = CATEGORY_COLORS[definition.category];
+  const rows = Math.max(definition.inputs.length, definition.outputs.length);
+  return (
+    <div
+      data-testid={`node-${id}`}
+      data-run-status={run?.status}
+      data-compact=""
+      role="group"
+      aria-label={`${definition.label} ${id}`}
+      className={`weft-node w-72 rounded-xl border bg-[#15151e] text-zinc-100 ${selected ? "border-accent" : "border-[#2c2c3a]"}`}
+    >
+      <header className="flex items-center gap-3 rounded-t-xl px-4 py-3" style={{ background: `linear-gradient(90deg, ${accent}40, ${accent}10)` }}>
+        <span aria-hidden className="h-5 w-5 shrink-0 rounded" style={{ background: accent }} />
+        <h3 className="min-w-0 truncate text-2xl font-semibold tracking-tight">{definition.label}</h3>
+        <span className="ml-auto" />
+        {run ? <NodeRunStatus view={run} /> : null}
+      </header>
+      <div className="relative" style={{ height: rows * COMPACT_ROW_PX + 8 }}>
+        {definition.inputs.map((port, row) => (
+          <PortHandle key={port.id} port={port} kind="target" top={4 + COMPACT_ROW_PX * row + COMPACT_ROW_PX / 2} />
+        ))}
+        {definition.outputs.map((port, row) => (
+          <PortHandle key={port.id} port={port} kind="source" top={4 + COMPACT_ROW_PX * row + COMPACT_ROW_PX / 2} />
+        ))}
       </div>
     </div>
   );
