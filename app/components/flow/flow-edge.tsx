@@ -1,6 +1,6 @@
 import { BaseEdge, getBezierPath, type EdgeProps, type EdgeTypes } from "@xyflow/react";
 import { useZoomedOut } from "./level-of-detail";
-import { useNodeRun, useRunOnCanvas } from "./run-overlay";
+import { useNodeRunStatus, useRunOnCanvas } from "./run-overlay";
 
 /**
  * An edge whose purple dashes flow: always while the graph is edited, and while a run is laid
@@ -11,9 +11,9 @@ import { useNodeRun, useRunOnCanvas } from "./run-overlay";
  */
 function FlowEdge({ id, target, sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, style, markerEnd, interactionWidth }: EdgeProps) {
   const run = useRunOnCanvas();
-  const targetRun = useNodeRun(target);
+  const targetStatus = useNodeRunStatus(target);
   const zoomedOut = useZoomedOut();
-  const flowing = !zoomedOut && (!run || targetRun?.status === "running");
+  const flowing = !zoomedOut && (!run || targetStatus === "running");
   const [path] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
   return (
     <BaseEdge

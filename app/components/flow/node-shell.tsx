@@ -5,15 +5,15 @@ import type { EditorNodeData } from "~/lib/editor/graph-conversion";
 import { feedingNodeNames, type FeedIndex } from "~/lib/editor/graph-editing";
 import type { EditorState, EditorStore } from "~/lib/editor/store";
 import { fieldText, numberFieldValue, paramErrors } from "~/lib/editor/param-values";
-import { getNodeDefinition, type AnyNodeDefinition, type NodeType } from "~workflow/nodes/registry";
+import { getNodeDefinition, type NodeType } from "~workflow/nodes/registry";
 import type { PortDefinition } from "~workflow/nodes/types";
 import { NodeMenu } from "./node-menu";
 import { useNodeEstimate } from "~/components/editor/run-estimates-context";
 import { formatUsd } from "~workflow/cost/usage";
-import { CachedBadge, NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
+import { CachedBadge, CompactRunStatus, NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
 import { CATEGORY_COLORS, PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";
 import { useZoomedOut } from "./level-of-detail";
-import { useNodeRun, useReadOnlyCanvas } from "./run-overlay";
+import { useNodeRun, useNodeRunStatus, useReadOnlyCanvas } from "./run-overlay";
 
 /** How an inline input is typed: the port type decides, unless a node says otherwise (a timestamp takes "50%"). */
 export type FieldKind = "textarea" | "number" | "text";
@@ -47,14 +47,12 @@ const COMPACT_ROW_PX = 28;
  * one row per output, and what the run laid over the canvas says of this node (its status in
  * the frame's colour, its error, its result).
  */
-export function NodeShell({
-  id,
-  type,
-  data,
-  selected,
-  fieldKinds = {},
-  children,
-}: {
+export function NodeShell(props: NodeShellProps) {
+  const zoomedOut = useZoomedOut();
+  return zoomedOut ? <CompactNode id={props.id} type={props.type} selected={props.selected} /> : <FullNode {...props} />;
+}
+
+interface NodeShellProps {
   id: string;
   type: NodeType;
   data: EditorNodeData;
@@ -62,14 +60,14 @@ export function NodeShell({
   fieldKinds?: Partial<Record<string, FieldKind>>;
   /** Node-specific content, shown above the input rows (e.g. the model picker or the upload area). */
   children?: ReactNode;
-}) {
+}
+
+function FullNode({ id, type, data, selected, fieldKinds = {}, children }: NodeShellProps) {
   const definition = getNodeDefinition(type);
   const errors = useMemo(() => paramErrors(type, data), [type, data]);
   const accent = CATEGORY_COLORS[definition.category];
   const run = useNodeRun(id);
   const readOnly = useReadOnlyCanvas();
-  const zoomedOut = useZoomedOut();
-  if (zoomedOut) return <CompactNode id={id} definition={definition} selected={selected} run={run} />;
 
   // No transition on the frame: a status change shows at once, and fading shadows and opacity
   // across hundreds of nodes would keep the browser repainting during a run (ADR 010).
@@ -137,23 +135,15 @@ export function NodeShell({
  * run's status (the frame's colour, and its pill), and a handle per port so edges stay attached.
  * Its size never depends on the run, so a run's updates never make React Flow measure it again.
  */
-function CompactNode({
-  id,
-  definition,
-  selected,
-  run,
-}: {
-  id: string;
-  definition: AnyNodeDefinition;
-  selected: boolean;
-  run: ReturnType<typeof useNodeRun>;
-}) {
+function CompactNode({ id, type, selected }: { id: string; type: NodeType; selected: boolean }) {
+  const definition = getNodeDefinition(type);
+  const status = useNodeRunStatus(id);
   const accent = CATEGORY_COLORS[definition.category];
   const rows = Math.max(definition.inputs.length, definition.outputs.length);
   return (
     <div
       data-testid={`node-${id}`}
-      data-run-status={run?.status}
+      data-run-status={status ?? undefined}
       data-compact=""
       role="group"
       aria-label={`${definition.label} ${id}`}
@@ -163,7 +153,7 @@ function CompactNode({
         <span aria-hidden className="h-5 w-5 shrink-0 rounded" style={{ background: accent }} />
         <h3 className="min-w-0 truncate text-2xl font-semibold tracking-tight">{definition.label}</h3>
         <span className="ml-auto" />
-        {run ? <NodeRunStatus view={run} /> : null}
+        {status ? <CompactRunStatus status={status} /> : null}
       </header>
       <div className="relative" style={{ height: rows * COMPACT_ROW_PX + 8 }}>
         {definition.inputs.map((port, row) => (

@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useLayoutEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 import { assetUrl, OWNER_FILES_PATH } from "~/lib/assets";
 import { keepUnchangedViews, type NodeRunView } from "~/lib/runs/node-run-view";
+import type { NodeStatus } from "~workflow/run-progress";
 
 export type { NodeRunView };
 
@@ -81,6 +82,16 @@ export function RunOverlayProvider({
 export function useNodeRun(nodeId: string): NodeRunView | null {
   const store = useContext(RunOverlayContext);
   const select = () => store.get()[nodeId] ?? null;
+  return useSyncExternalStore(store.subscribe, select, select);
+}
+
+/**
+ * Only the node's status in the run: for what shows nothing else of it (edges, compact nodes),
+ * so that text streaming into the node, or its records loading, does not draw them again.
+ */
+export function useNodeRunStatus(nodeId: string): NodeStatus | null {
+  const store = useContext(RunOverlayContext);
+  const select = () => store.get()[nodeId]?.status ?? null;
   return useSyncExternalStore(store.subscribe, select, select);
 }
 

@@ -76,10 +76,20 @@ function costOf(record: RunDetail["nodes"][number]): NodeRunView["cost"] {
   return record.usage === null ? null : { usd: record.costUsd };
 }
 
-/** How many of the run's nodes have ended: when it grows, there are new outputs to load. */
+const endedCounts = new WeakMap<RunProgress, number>();
+
+/**
+ * How many of the run's nodes have ended: when it grows, there are new outputs to load. Counted
+ * once per progress: the editor asks on every change of its runs store (streamed text among them).
+ */
 export function endedNodeCount(progress: RunProgress | null): number {
   if (!progress) return 0;
-  return Object.values(progress.nodes).filter((node) => node.status !== "queued" && node.status !== "running" && node.status !== "idle").length;
+  let count = endedCounts.get(progress);
+  if (count === undefined) {
+    count = Object.values(progress.nodes).filter((node) => node.status !== "queued" && node.status !== "running" && node.status !== "idle").length;
+    endedCounts.set(progress, count);
+  }
+  return count;
 }
 
 /** A node's result as shown on the node itself. */
