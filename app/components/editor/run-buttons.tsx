@@ -41,7 +41,9 @@ export function RunButtons() {
     <div className="flex items-center gap-2">
       {going && status ? (
         <>
-          <p role="status" className="flex items-center gap-2 text-xs text-violet-200">
+          {/* Its count changes with every node that ends: a fixed box with strict containment
+              keeps that change from laying out the whole page again (ADR 018). */}
+          <p role="status" className="flex h-5 w-48 items-center gap-2 overflow-hidden whitespace-nowrap text-xs text-violet-200 [contain:strict]">
             <span aria-hidden className="h-2 w-2 animate-pulse rounded-full bg-violet-400" />
             {RUN_STATUS_LABELS[status]}
             {nodeCount > 0 ? ` · ${endedNodeCount(progress)}/${nodeCount} nodes` : ""}

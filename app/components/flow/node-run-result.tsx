@@ -1,7 +1,6 @@
 import { ExpandableText } from "~/components/runs/expandable-text";
 import { ImageThumbnail } from "~/components/runs/lightbox";
 import type { NodeType } from "~workflow/nodes/registry";
-import type { NodeStatus } from "~workflow/run-progress";
 import { nodeResultDisplay, type NodeRunView } from "~/lib/runs/node-run-view";
 import { formatDuration, NODE_STATUS_LABELS } from "~/lib/runs/run-labels";
 import { costLabel } from "~/lib/cost-labels";
@@ -40,18 +39,6 @@ export function NodeRunStatus({ view }: { view: NodeRunView }) {
           {cost ? ` · ${cost}` : null}
         </>
       )}
-    </span>
-  );
-}
-
-/** The status alone, large enough to read on a compact node (zoomed far out: node-shell.tsx). */
-export function CompactRunStatus({ status }: { status: NodeStatus }) {
-  return (
-    <span
-      data-testid="node-run-status"
-      className={`shrink-0 whitespace-nowrap rounded-full px-3 py-1 text-lg font-medium leading-none ${STATUS_PILL_CLASSES[status]}`}
-    >
-      {NODE_STATUS_LABELS[status]}
     </span>
   );
 }

@@ -10,7 +10,8 @@ import type { PortDefinition } from "~workflow/nodes/types";
 import { NodeMenu } from "./node-menu";
 import { useNodeEstimate } from "~/components/editor/run-estimates-context";
 import { formatUsd } from "~workflow/cost/usage";
-import { CachedBadge, CompactRunStatus, NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
+import { CachedBadge, NodeOutputMedia, NodeRunResult, NodeRunStatus } from "./node-run-result";
+import { NODE_STATUS_LABELS } from "~/lib/runs/run-labels";
 import { CATEGORY_COLORS, PORT_COLORS, PORT_TYPE_LABELS } from "./port-styles";
 import { useZoomedOut } from "./level-of-detail";
 import { useNodeRun, useNodeRunStatus, useReadOnlyCanvas } from "./run-overlay";
@@ -131,9 +132,10 @@ function FullNode({ id, type, data, selected, fieldKinds = {}, children }: NodeS
 }
 
 /**
- * A node as drawn when zoomed far out (level-of-detail.ts): the header's colour and label, the
- * run's status (the frame's colour, and its pill), and a handle per port so edges stay attached.
- * Its size never depends on the run, so a run's updates never make React Flow measure it again.
+ * A node as drawn when zoomed far out (level-of-detail.ts): the header's colour and label, and a
+ * handle per port so edges stay attached. The run's status is the frame's colour and glow (and
+ * part of its accessible name): a status change only restyles the frame, so it never changes the
+ * node's size (React Flow would measure it again) or the page's layout.
  */
 function CompactNode({ id, type, selected }: { id: string; type: NodeType; selected: boolean }) {
   const definition = getNodeDefinition(type);
@@ -146,14 +148,12 @@ function CompactNode({ id, type, selected }: { id: string; type: NodeType; selec
       data-run-status={status ?? undefined}
       data-compact=""
       role="group"
-      aria-label={`${definition.label} ${id}`}
+      aria-label={`${definition.label} ${id}${status ? `, ${NODE_STATUS_LABELS[status].toLowerCase()}` : ""}`}
       className={`weft-node w-72 rounded-xl border bg-[#15151e] text-zinc-100 ${selected ? "border-accent" : "border-[#2c2c3a]"}`}
     >
       <header className="flex items-center gap-3 rounded-t-xl px-4 py-3" style={{ background: `linear-gradient(90deg, ${accent}40, ${accent}10)` }}>
         <span aria-hidden className="h-5 w-5 shrink-0 rounded" style={{ background: accent }} />
         <h3 className="min-w-0 truncate text-2xl font-semibold tracking-tight">{definition.label}</h3>
-        <span className="ml-auto" />
-        {status ? <CompactRunStatus status={status} /> : null}
       </header>
       <div className="relative" style={{ height: rows * COMPACT_ROW_PX + 8 }}>
         {definition.inputs.map((port, row) => (
