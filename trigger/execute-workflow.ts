@@ -6,7 +6,7 @@ import { env } from "~/.server/env.server";
 import { executors } from "~workflow/executors";
 import { runsAsTask } from "~workflow/nodes/registry";
 import { createInProcessRunNode } from "~workflow/run-node";
-import { isFinishedRunStatus, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
+import { compactRunProgress, isFinishedRunStatus, RUN_PROGRESS_METADATA_KEY, type RunProgressOnTheWire, type RunStatus } from "~workflow/run-progress";
 import { type ChildRunApi, createChildTasks, triggerDevChildRuns } from "./child-runs";
 import { executionServices } from "./execution-services";
 import { createMetadataWriter } from "./metadata-writer";
@@ -83,7 +83,7 @@ async function orchestrateRun(
 
   const children = createChildTasks(childRuns, { runId, ownerId: run.ownerId });
   const runHere = createInProcessRunNode(executors, executionServices(run.ownerId));
-  const progress = createMetadataWriter<RunProgress>(RUN_PROGRESS_METADATA_KEY, PROGRESS_SEND_INTERVAL_MS);
+  const progress = createMetadataWriter<RunProgressOnTheWire>(RUN_PROGRESS_METADATA_KEY, PROGRESS_SEND_INTERVAL_MS);
   try {
     const executed = await executeStoredRun(
       runId,
@@ -92,7 +92,7 @@ async function orchestrateRun(
           const { nodeType } = request;
           return runsAsTask(nodeType) ? children.run({ ...request, nodeType }) : runHere(request);
         },
-        publishProgress: (snapshot) => progress.write(snapshot, { final: isFinishedRunStatus(snapshot.status) }),
+        publishProgress: (snapshot) => progress.write(compactRunProgress(snapshot), { final: isFinishedRunStatus(snapshot.status) }),
         concurrency: CHILD_RUN_CONCURRENCY,
         signal,
       },

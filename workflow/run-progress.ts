@@ -53,6 +53,34 @@ export const RunProgressSchema = z.object({
 });
 export type RunProgress = z.infer<typeof RunProgressSchema>;
 
+/** A node's progress as it travels: the fields that hold their default may be left out. */
+export type NodeProgressOnTheWire = z.input<typeof NodeProgressSchema>;
+/** A run's progress as it travels (run metadata, the embedded realtime feed). */
+export type RunProgressOnTheWire = z.input<typeof RunProgressSchema>;
+
+const NODE_PROGRESS_DEFAULTS: Omit<NodeProgress, "status"> = (({ status: _status, ...defaults }) => defaults)(
+  NodeProgressSchema.parse({ status: "idle" }),
+);
+
+/**
+ * The progress without each node's fields that hold their default (RunProgressSchema puts them
+ * back when it reads): a queued node travels as `{"status":"queued"}`. Every update of a run
+ * carries every node's entry, and the browser parses each one, so a 500-node run's updates
+ * shrink to about half, and the metadata stays further below Trigger.dev's 256 KB.
+ */
+export function compactRunProgress(progress: RunProgress): RunProgressOnTheWire {
+  const nodes: Record<string, NodeProgressOnTheWire> = {};
+  for (const [nodeId, node] of Object.entries(progress.nodes)) {
+    const compact: Record<string, unknown> = { status: node.status };
+    for (const [field, fallback] of Object.entries(NODE_PROGRESS_DEFAULTS)) {
+      const value = node[field as keyof typeof NODE_PROGRESS_DEFAULTS];
+      if (value !== fallback) compact[field] = value;
+    }
+    nodes[nodeId] = compact as NodeProgressOnTheWire;
+  }
+  return { ...progress, nodes };
+}
+
 /**
  * The run-metadata key that holds a run's RunProgress in both modes: the Trigger.dev orchestrator
  * sets it with `metadata.set`, the embedded realtime route serves it under the same key.

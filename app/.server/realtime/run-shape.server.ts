@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LLM_TEXT_STREAM_KEY } from "~/lib/llm-text-stream";
 import { EXECUTE_WORKFLOW_TASK_ID } from "~trigger/names";
-import { isFinishedRunStatus, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
+import { compactRunProgress, isFinishedRunStatus, RUN_PROGRESS_METADATA_KEY, type RunProgress, type RunStatus } from "~workflow/run-progress";
 
 // The part of Trigger.dev's realtime run feed that the pinned @trigger.dev/react-hooks reads
 // (ADR 007): an Electric "shape" of one TaskRun row, read with long polls. Everything here is
@@ -67,7 +67,7 @@ export function runShapeRow({ engineRunId, createdAt, progress }: RunShapeSource
     startedAt: progress.startedAt === null ? null : shapeTimestamp(new Date(progress.startedAt)),
     // The SDK's `finishedAt`: the hook's onComplete and closeOnComplete wait for it.
     completedAt: finished ? shapeTimestamp(progress.finishedAt === null ? updatedAt : new Date(progress.finishedAt)) : null,
-    metadata: JSON.stringify({ [RUN_PROGRESS_METADATA_KEY]: progress }),
+    metadata: JSON.stringify({ [RUN_PROGRESS_METADATA_KEY]: compactRunProgress(progress) }),
     metadataType: "application/json",
     // Postgres' text form of a text[]. Every run has its LLM text stream, from the start: the
     // hook opens it on first sight, and it stays empty for a run without LLM nodes.
