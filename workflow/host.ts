@@ -50,6 +50,11 @@ export interface RunHost {
   /** Persists a node's transition (its NodeExecution row). */
   recordNode(update: NodeRecordUpdate): Promise<void>;
   /**
+   * Persists the queue a run starts (or resumes) with: these nodes queued, with whatever an
+   * earlier attempt left cleared, as `recordNode` with status "queued" would for each, in one write.
+   */
+  recordQueued(queue: { runId: string; nodeIds: readonly string[] }): Promise<void>;
+  /**
    * Publishes the whole progress object (Trigger.dev metadata / embedded publisher). Called after
    * every transition with a fresh object that is never mutated afterwards; implementations may
    * coalesce calls. The last call carries the run's final state.

@@ -164,7 +164,7 @@ class RunScheduler {
     });
     this.publish();
     await Promise.all([
-      ...this.executeIds.map((id) => this.save({ runId: this.runId, nodeId: id, status: "queued" })),
+      this.persist(() => this.host.recordQueued({ runId: this.runId, nodeIds: this.executeIds }), "the run's queue"),
       ...Object.entries(this.results).map(([id, result]) => this.save(recordOf(this.runId, id, result))),
     ]);
 
@@ -399,15 +399,20 @@ class RunScheduler {
     return report;
   }
 
-  /** Records a transition; one more attempt rides out a brief hiccup, after that the run reports the problem. */
-  private async save(update: NodeRecordUpdate): Promise<boolean> {
+  /** Records a transition. */
+  private save(update: NodeRecordUpdate): Promise<boolean> {
+    return this.persist(() => this.host.recordNode(update), `the state of ${this.nameOf(update.nodeId)}`);
+  }
+
+  /** One more attempt rides out a brief hiccup; after that the run reports the problem. */
+  private async persist(write: () => Promise<void>, what: string): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.host.recordNode(update);
+        await write();
         return true;
       } catch (error) {
         if (attempt >= 2) {
-          this.runError ??= `Could not save the state of ${this.nameOf(update.nodeId)}: ${errorMessage(error)}`;
+          this.runError ??= `Could not save ${what}: ${errorMessage(error)}`;
           return false;
         }
       }

@@ -162,6 +162,10 @@ export class FakeHost implements RunHost {
     this.records.push(update);
   }
 
+  async recordQueued({ runId, nodeIds }: { runId: string; nodeIds: readonly string[] }): Promise<void> {
+    for (const nodeId of nodeIds) this.records.push({ runId, nodeId, status: "queued" });
+  }
+
   async reportProgress(progress: RunProgress): Promise<void> {
     this.reports.push(progress);
   }

@@ -103,12 +103,31 @@ describe("createRunStore", () => {
     });
   });
 
+  it("queues a run's nodes in one write, clearing what an earlier attempt left, and leaves the others", async () => {
+    const { runId } = await queuedRun();
+    const store = createRunStore(runId);
+    await store.recordNode({ runId, nodeId: "prompt", status: "success", outputs: { text: "Hello" }, finishedAt: "2026-01-01T10:00:01.000Z" });
+    await store.recordNode({
+      runId,
+      nodeId: "answer",
+      status: "running",
+      inputs: { user_message: "Hello" },
+      startedAt: "2026-01-01T10:00:01.000Z",
+      fingerprint: "old",
+    });
+
+    await store.recordQueued({ runId, nodeIds: ["answer"] });
+    expect(await nodeRow(runId, "answer")).toMatchObject({ status: "queued", inputs: null, startedAt: null, fingerprint: null });
+    expect(await nodeRow(runId, "prompt")).toMatchObject({ status: "success", outputs: { text: "Hello" } });
+  });
+
   it("throws RunNotFoundError once the run is gone", async () => {
     const { runId, workflowId } = await queuedRun();
     await db.workflow.delete({ where: { id: workflowId } });
     await expect(createRunStore(runId).recordNode({ runId, nodeId: "prompt", status: "queued" })).rejects.toBeInstanceOf(
       RunNotFoundError,
     );
+    await expect(createRunStore(runId).recordQueued({ runId, nodeIds: ["prompt", "answer"] })).rejects.toBeInstanceOf(RunNotFoundError);
   });
 
   it("writes the run's status only when it changes, and never after it finished", async () => {

@@ -24,7 +24,7 @@ export class RunNotFoundError extends Error {
 }
 
 /** A run's persistence as the workflow core's port sees it. */
-export type RunStore = Pick<RunHost, "recordNode" | "reportProgress">;
+export type RunStore = Pick<RunHost, "recordNode" | "recordQueued" | "reportProgress">;
 
 /**
  * Records one run's node transitions in its NodeExecution rows, and the run's own transitions
@@ -36,9 +36,13 @@ export function createRunStore(runId: string): RunStore {
   // Run-level writes go one at a time, so "running" can never land after the final status.
   let queue: Promise<void> = Promise.resolve();
 
+  const checkRun = (id: string) => {
+    if (id !== runId) throw new Error(`This store records run ${runId}, not ${id}.`);
+  };
+
   return {
     async recordNode(update) {
-      if (update.runId !== runId) throw new Error(`This store records run ${runId}, not ${update.runId}.`);
+      checkRun(update.runId);
       // Committed without waiting for the disk (synchronous_commit off, this statement only): a
       // node transition costs well under a millisecond instead of a WAL flush. Commits stay in
       // order and visible at once; only a crash of PostgreSQL itself (not of the app) can lose
@@ -51,6 +55,19 @@ export function createRunStore(runId: string): RunStore {
       if (count === 0) throw new RunNotFoundError(runId);
       // The run's total grows with each paid node, so history reads one column instead of summing rows.
       if (update.costUsd) await db.$executeRaw`UPDATE "WorkflowRun" SET "costUsd" = "costUsd" + ${update.costUsd} WHERE "id" = ${runId}`;
+    },
+
+    async recordQueued({ runId: queueRunId, nodeIds }) {
+      checkRun(queueRunId);
+      if (nodeIds.length === 0) return;
+      // One statement for the whole queue (a run of 500 nodes starts with one write, not 500),
+      // committed like a transition.
+      const count = await db.$executeRaw`
+        WITH settings AS (SELECT set_config('synchronous_commit', 'off', true))
+        UPDATE "NodeExecution" SET ${Prisma.join(nodeAssignments({ status: "queued" }))}
+        FROM settings
+        WHERE "runId" = ${runId} AND "nodeId" = ANY(${[...nodeIds]}::text[])`;
+      if (count === 0) throw new RunNotFoundError(runId);
     },
 
     reportProgress(progress) {
@@ -91,7 +108,7 @@ export function nodeCheckpoint(runId: string, nodeId: string): NodeCheckpoint {
  * resumed run re-executes nodes that had already started), so what an earlier attempt left
  * behind is cleared rather than shown beside the new state; otherwise fields left out stay.
  */
-function nodeAssignments(update: NodeRecordUpdate): Prisma.Sql[] {
+function nodeAssignments(update: Omit<NodeRecordUpdate, "runId" | "nodeId">): Prisma.Sql[] {
   const cleared =
     update.status === "queued"
       ? ["inputs", "outputs", "error", "startedAt", "finishedAt", "durationMs", "fingerprint", "cachedFromExecutionId", "cachedFromRunId", "usage", "costUsd"]

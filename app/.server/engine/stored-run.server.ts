@@ -79,6 +79,16 @@ function storedRunHost(run: RunForExecution, mode: StoredRunMode, deleted: Abort
   const store = createRunStore(run.id);
   const detached = mode.detached ?? (() => false);
   let reports: Promise<void> = Promise.resolve();
+  const write = async (persist: () => Promise<void>) => {
+    if (detached()) return;
+    try {
+      await persist();
+    } catch (error) {
+      // The run was deleted with its workflow: executing the rest would be wasted work.
+      if (error instanceof RunNotFoundError) deleted.abort(error);
+      throw error;
+    }
+  };
   return {
     runNode: (request) => mode.runNode(request),
 
@@ -86,16 +96,8 @@ function storedRunHost(run: RunForExecution, mode: StoredRunMode, deleted: Abort
     // before runNode, so Trigger.dev mode triggers no child task for it.
     findCachedExecution: (fingerprint) => findCachedExecution(run.ownerId, fingerprint),
 
-    async recordNode(update) {
-      if (detached()) return;
-      try {
-        await store.recordNode(update);
-      } catch (error) {
-        // The run was deleted with its workflow: executing the rest would be wasted work.
-        if (error instanceof RunNotFoundError) deleted.abort(error);
-        throw error;
-      }
-    },
+    recordNode: (update) => write(() => store.recordNode(update)),
+    recordQueued: (queue) => write(() => store.recordQueued(queue)),
 
     reportProgress(progress) {
       const report = reports.then(async () => {
