@@ -47,7 +47,11 @@ export interface NodeRecordUpdate {
 export interface RunHost {
   /** Executes one node (embedded: calls the executor in-process; Trigger.dev: triggers a child task). */
   runNode(request: RunNodeRequest): Promise<NodeOutputs>;
-  /** Persists a node's transition (its NodeExecution row). */
+  /**
+   * Persists a node's transition (its NodeExecution row). A run's writes (this and
+   * `recordQueued`) take effect in the order they are called: the engine starts a node's
+   * dependents before its end is saved, relying on their starts never landing before it.
+   */
   recordNode(update: NodeRecordUpdate): Promise<void>;
   /**
    * Persists the queue a run starts (or resumes) with: these nodes queued, with whatever an

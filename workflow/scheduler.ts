@@ -336,13 +336,19 @@ class RunScheduler {
       }
     }
     this.publish();
-    await this.save({ ...recordOf(this.runId, id, result), ...this.spend?.spendOf(id) });
-    if (result.status !== "success") return;
-    for (const dependent of this.dependents.get(id) ?? []) {
-      const remaining = (this.inputsPending.get(dependent) ?? 0) - 1;
-      this.inputsPending.set(dependent, remaining);
-      if (remaining === 0 && this.phases.get(dependent) === "queued") this.ready.push(dependent);
+    const saved = this.save({ ...recordOf(this.runId, id, result), ...this.spend?.spendOf(id) });
+    if (result.status === "success") {
+      for (const dependent of this.dependents.get(id) ?? []) {
+        const remaining = (this.inputsPending.get(dependent) ?? 0) - 1;
+        this.inputsPending.set(dependent, remaining);
+        if (remaining === 0 && this.phases.get(dependent) === "queued") this.ready.push(dependent);
+      }
+      // Started before this end is saved: the host applies a run's writes in order, so each
+      // dependent's start lands after (or with) this end, and it executes only once its start is
+      // saved. A host that batches writes commits this end and those starts together.
+      this.pump();
     }
+    await saved;
   }
 
   private cancel(): void {

@@ -121,6 +121,32 @@ describe("createRunStore", () => {
     expect(await nodeRow(runId, "prompt")).toMatchObject({ status: "success", outputs: { text: "Hello" } });
   });
 
+  it("applies a run's node writes in the order they were recorded, however many are on their way", async () => {
+    const { runId } = await queuedRun();
+    const store = createRunStore(runId);
+    const statuses = ["running", "success", "queued", "running", "failed", "queued", "running", "success"] as const;
+    // None waits for the one before, as the scheduler records a node's dependents' starts behind its end.
+    await Promise.all(
+      statuses.map((status, index) =>
+        store.recordNode({ runId, nodeId: "answer", status, startedAt: `2026-01-01T10:00:0${index}.000Z`, ...(status === "failed" ? { error: "no" } : {}) }),
+      ),
+    );
+    expect(await nodeRow(runId, "answer")).toMatchObject({ status: "success", startedAt: new Date("2026-01-01T10:00:07.000Z"), error: null });
+  });
+
+  it("commits a node's end with what is recorded beside it, each paid node's cost added to the run once", async () => {
+    const { runId } = await queuedRun();
+    const store = createRunStore(runId);
+    await Promise.all([
+      store.recordNode({ runId, nodeId: "prompt", status: "success", outputs: { text: "Hello" }, costUsd: 0.25 }),
+      store.recordNode({ runId, nodeId: "answer", status: "running", startedAt: "2026-01-01T10:00:01.000Z" }),
+      store.recordNode({ runId, nodeId: "answer", status: "success", outputs: { output: "Hi" }, costUsd: 0.5 }),
+    ]);
+    expect(await nodeRow(runId, "prompt")).toMatchObject({ status: "success", costUsd: 0.25 });
+    expect(await nodeRow(runId, "answer")).toMatchObject({ status: "success", outputs: { output: "Hi" }, costUsd: 0.5 });
+    expect(await db.workflowRun.findUniqueOrThrow({ where: { id: runId }, select: { costUsd: true } })).toEqual({ costUsd: 0.75 });
+  });
+
   it("throws RunNotFoundError once the run is gone", async () => {
     const { runId, workflowId } = await queuedRun();
     await db.workflow.delete({ where: { id: workflowId } });

@@ -30,44 +30,33 @@ export type RunStore = Pick<RunHost, "recordNode" | "recordQueued" | "reportProg
  * Records one run's node transitions in its NodeExecution rows, and the run's own transitions
  * (running, then its final status) in its WorkflowRun row. Progress reports arrive after every
  * transition; only those that change the run's status are written.
+ *
+ * Node transitions are applied in the order they are recorded, and those recorded while the
+ * previous write is on its way (or in the same turn of the event loop) go together in one
+ * statement, one commit: a node's end and the starts it releases, or the ends of parallel
+ * branches. Each caller's promise settles when its own transition is committed.
  */
 export function createRunStore(runId: string): RunStore {
   let written: RunStatus | null = null;
   // Run-level writes go one at a time, so "running" can never land after the final status.
   let queue: Promise<void> = Promise.resolve();
+  const nodeWrites = createNodeWriteQueue(runId);
 
   const checkRun = (id: string) => {
     if (id !== runId) throw new Error(`This store records run ${runId}, not ${id}.`);
   };
 
   return {
-    async recordNode(update) {
+    recordNode(update) {
       checkRun(update.runId);
-      // Committed without waiting for the disk (synchronous_commit off, this statement only): a
-      // node transition costs well under a millisecond instead of a WAL flush. Commits stay in
-      // order and visible at once; only a crash of PostgreSQL itself (not of the app) can lose
-      // the last fraction of a second of them, and resuming the run re-executes those nodes.
-      const count = await db.$executeRaw`
-        WITH settings AS (SELECT set_config('synchronous_commit', 'off', true))
-        UPDATE "NodeExecution" SET ${Prisma.join(nodeAssignments(update))}
-        FROM settings
-        WHERE "runId" = ${runId} AND "nodeId" = ${update.nodeId}`;
-      if (count === 0) throw new RunNotFoundError(runId);
-      // The run's total grows with each paid node, so history reads one column instead of summing rows.
-      if (update.costUsd) await db.$executeRaw`UPDATE "WorkflowRun" SET "costUsd" = "costUsd" + ${update.costUsd} WHERE "id" = ${runId}`;
+      return nodeWrites.push({ nodeIds: [update.nodeId], assignments: nodeAssignments(update), costUsd: update.costUsd ?? 0 });
     },
 
-    async recordQueued({ runId: queueRunId, nodeIds }) {
+    recordQueued({ runId: queueRunId, nodeIds }) {
       checkRun(queueRunId);
-      if (nodeIds.length === 0) return;
-      // One statement for the whole queue (a run of 500 nodes starts with one write, not 500),
-      // committed like a transition.
-      const count = await db.$executeRaw`
-        WITH settings AS (SELECT set_config('synchronous_commit', 'off', true))
-        UPDATE "NodeExecution" SET ${Prisma.join(nodeAssignments({ status: "queued" }))}
-        FROM settings
-        WHERE "runId" = ${runId} AND "nodeId" = ANY(${[...nodeIds]}::text[])`;
-      if (count === 0) throw new RunNotFoundError(runId);
+      if (nodeIds.length === 0) return Promise.resolve();
+      // One write for the whole queue: a run of 500 nodes starts with one statement, not 500.
+      return nodeWrites.push({ nodeIds, assignments: nodeAssignments({ status: "queued" }), costUsd: 0 });
     },
 
     reportProgress(progress) {
@@ -82,6 +71,94 @@ export function createRunStore(runId: string): RunStore {
       return write;
     },
   };
+}
+
+/** One write to NodeExecution rows: the same assignments for each of `nodeIds`. */
+interface NodeWrite {
+  nodeIds: readonly string[];
+  assignments: Prisma.Sql[];
+  /** Added to the run's total cost in the same commit. */
+  costUsd: number;
+}
+
+/**
+ * A run's node writes, applied in order, batched: what is pushed while a statement is on its way
+ * (or in the same turn of the event loop) goes out together in the next one.
+ */
+function createNodeWriteQueue(runId: string) {
+  const waiting: { write: NodeWrite; settle: (error?: unknown) => void }[] = [];
+  let busy = false;
+
+  function schedule(): void {
+    if (busy || waiting.length === 0) return;
+    busy = true;
+    // After this turn's microtasks: a node's end and the starts it releases arrive a few apart.
+    setImmediate(() => void flush());
+  }
+
+  async function flush(): Promise<void> {
+    const batch = takeBatch(waiting);
+    try {
+      const counts = await writeNodes(runId, batch.map((entry) => entry.write));
+      batch.forEach((entry, index) => entry.settle(counts[index] === 0 ? new RunNotFoundError(runId) : undefined));
+    } catch (error) {
+      for (const entry of batch) entry.settle(error);
+    } finally {
+      busy = false;
+      schedule();
+    }
+  }
+
+  return {
+    push(write: NodeWrite): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ write, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+        schedule();
+      });
+    },
+  };
+}
+
+/**
+ * The waiting writes that go in the next statement: in order, up to one that touches a node an
+ * earlier one in the batch touches (one statement may change a row only once).
+ */
+function takeBatch<T extends { write: NodeWrite }>(waiting: T[]): T[] {
+  const touched = new Set<string>();
+  let size = 0;
+  for (const { write } of waiting) {
+    if (write.nodeIds.some((nodeId) => touched.has(nodeId))) break;
+    for (const nodeId of write.nodeIds) touched.add(nodeId);
+    size++;
+  }
+  return waiting.splice(0, Math.max(size, 1));
+}
+
+/**
+ * Applies node writes in one statement (one commit), each an UPDATE of its own in a data-modifying
+ * WITH, and returns how many rows each changed. Committed without waiting for the disk
+ * (synchronous_commit off, this transaction only): a node transition costs well under a
+ * millisecond instead of a WAL flush. Commits stay in order and visible at once; only a crash of
+ * PostgreSQL itself (not of the app) can lose the last fraction of a second of them, and resuming
+ * the run re-executes those nodes.
+ */
+async function writeNodes(runId: string, writes: readonly NodeWrite[]): Promise<number[]> {
+  const updates = writes.map(
+    (write, index) => Prisma.sql`${Prisma.raw(`w${index}`)} AS (
+      UPDATE "NodeExecution" SET ${Prisma.join(write.assignments)}
+      FROM settings
+      WHERE "runId" = ${runId} AND "nodeId" = ANY(${[...write.nodeIds]}::text[])
+      RETURNING 1)`,
+  );
+  // The run's total grows with each paid node, in the same commit, so history reads one column
+  // instead of summing rows.
+  const costUsd = writes.reduce((sum, write) => sum + write.costUsd, 0);
+  if (costUsd) updates.push(Prisma.sql`cost AS (UPDATE "WorkflowRun" SET "costUsd" = "costUsd" + ${costUsd} WHERE "id" = ${runId})`);
+  const counts = writes.map((_, index) => Prisma.sql`(SELECT count(*) FROM ${Prisma.raw(`w${index}`)})::int AS ${Prisma.raw(`c${index}`)}`);
+  const [row] = await db.$queryRaw<Record<string, number>[]>`
+    WITH settings AS (SELECT set_config('synchronous_commit', 'off', true)), ${Prisma.join(updates)}
+    SELECT ${Prisma.join(counts)}`;
+  return writes.map((_, index) => row?.[`c${index}`] ?? 0);
 }
 
 /**
