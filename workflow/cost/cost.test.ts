@@ -127,6 +127,14 @@ describe("a run's spend against its caps", () => {
     expect(spend.spendOf("first")?.costUsd).toBeCloseTo(0.52, 10);
   });
 
+  it("counts what a resumed run had already spent against its per-run cap", () => {
+    const spend = new RunSpend({ prices: PRICES, perRunUsd: 0.5, monthRemainingUsd: 1, spentBeforeUsd: 0.4, estimates });
+    expect(spend.refusal("paid")).toBe("Per-run cap of $0.50 would be crossed: $0.40 spent and this node costs ≈ $0.20.");
+    // The month's remainder already leaves the earlier spend out: it is not counted twice.
+    const monthly = new RunSpend({ prices: PRICES, perRunUsd: null, monthRemainingUsd: 0.3, spentBeforeUsd: 0.4, estimates });
+    expect(monthly.refusal("paid")).toBeNull();
+  });
+
   it("holds back a paid node once the month's remaining budget would be crossed", () => {
     const spend = new RunSpend({ prices: PRICES, perRunUsd: null, monthRemainingUsd: 0.1, estimates });
     expect(spend.refusal("paid")).toMatch(/^Monthly budget reached: \$0\.10 was left this month/);

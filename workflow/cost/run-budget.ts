@@ -11,8 +11,13 @@ export interface RunBudgetOptions {
   prices: PriceTable;
   /** The account's per-run cap in USD; null = none. */
   perRunUsd: number | null;
-  /** What was left of the account's monthly budget when the run was accepted; null = no budget. */
+  /** What was left of the account's monthly budget when this execution began; null = no budget. */
   monthRemainingUsd: number | null;
+  /**
+   * What the run had already paid for when this execution began (a resumed run, a retried
+   * orchestrator): it counts against the per-run cap. The month's remainder already leaves it out.
+   */
+  spentBeforeUsd?: number;
   /** The run's estimate by node: a node estimated at $0 never calls a paid API and is never held back. */
   estimates: Readonly<Record<string, NodeEstimate>>;
 }
@@ -24,15 +29,11 @@ export interface NodeSpend {
 }
 
 export class RunSpend {
+  /** Paid for by this execution (known prices only). */
   private spentUsd = 0;
   private readonly byNode = new Map<string, Usage[]>();
 
   constructor(private readonly options: RunBudgetOptions) {}
-
-  /** What the run has paid for so far (known prices only). */
-  get spent(): number {
-    return this.spentUsd;
-  }
 
   /** Adds what one execution reported using. */
   record(nodeId: string, usage: Usage): void {
@@ -59,11 +60,12 @@ export class RunSpend {
     const estimate = this.options.estimates[nodeId];
     if (!estimate || estimate.usd === 0) return null;
     const next = estimate.usd ?? 0;
-    const { perRunUsd, monthRemainingUsd } = this.options;
-    if (perRunUsd !== null && this.spentUsd + next > perRunUsd) {
-      return this.spentUsd >= perRunUsd
-        ? `Per-run cap of ${formatUsd(perRunUsd)} reached: ${formatUsd(this.spentUsd)} spent.`
-        : `Per-run cap of ${formatUsd(perRunUsd)} would be crossed: ${formatUsd(this.spentUsd)} spent and this node costs ≈ ${formatUsd(next)}.`;
+    const { perRunUsd, monthRemainingUsd, spentBeforeUsd = 0 } = this.options;
+    const runSpent = spentBeforeUsd + this.spentUsd;
+    if (perRunUsd !== null && runSpent + next > perRunUsd) {
+      return runSpent >= perRunUsd
+        ? `Per-run cap of ${formatUsd(perRunUsd)} reached: ${formatUsd(runSpent)} spent.`
+        : `Per-run cap of ${formatUsd(perRunUsd)} would be crossed: ${formatUsd(runSpent)} spent and this node costs ≈ ${formatUsd(next)}.`;
     }
     if (monthRemainingUsd !== null && this.spentUsd + next > monthRemainingUsd) {
       return `Monthly budget reached: ${formatUsd(monthRemainingUsd)} was left this month, ${formatUsd(this.spentUsd)} spent by this run and this node costs ≈ ${formatUsd(next)}.`;

@@ -100,14 +100,19 @@ export async function spendThisMonth(userId: string, now = new Date()): Promise<
  * What the scheduler enforces while a run goes: the owner's per-run cap, what is left of the
  * month now, and the estimate the run was accepted on (both modes execute through here).
  */
-export async function runBudget(ownerId: string, estimate: PlanEstimate | null): Promise<RunBudgetOptions> {
+export async function runBudget(
+  ownerId: string,
+  run: { estimate: PlanEstimate | null; costUsd: number },
+): Promise<RunBudgetOptions> {
   const limits = await accountLimits(ownerId);
   const spent = limits.monthlyUsd === null ? 0 : (await spendThisMonth(ownerId)).totalUsd;
   return {
     prices: prices(),
     perRunUsd: limits.perRunUsd,
     monthRemainingUsd: limits.monthlyUsd === null ? null : Math.max(0, limits.monthlyUsd - spent),
-    estimates: estimate?.nodes ?? {},
+    // A resumed run, or a retried orchestrator, has paid for some nodes already.
+    spentBeforeUsd: run.costUsd,
+    estimates: run.estimate?.nodes ?? {},
   };
 }
 

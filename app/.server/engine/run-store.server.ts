@@ -242,6 +242,8 @@ export interface RunForExecution {
   plan: RunPlan | null;
   /** The estimate the run was accepted on; null for runs older than estimates. */
   estimate: PlanEstimate | null;
+  /** What the run has paid for so far (more than 0 when it resumes). */
+  costUsd: number;
   nodes: NodeExecutionRecord[];
 }
 
@@ -279,6 +281,7 @@ const RUN_FOR_EXECUTION_FIELDS = {
   graphSnapshot: true,
   plan: true,
   estimate: true,
+  costUsd: true,
   nodeExecutions: { select: NODE_EXECUTION_FIELDS },
 } as const;
 

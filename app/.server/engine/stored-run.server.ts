@@ -70,7 +70,7 @@ export async function executeStoredRun(runId: string, mode: StoredRunMode, loade
     host: storedRunHost(run, mode, deleted),
     concurrency: mode.concurrency,
     signal: AbortSignal.any([mode.signal, deleted.signal]),
-    budget: await runBudget(run.ownerId, run.estimate),
+    budget: await runBudget(run.ownerId, run),
   });
   return { outcome: "executed", result };
 }
