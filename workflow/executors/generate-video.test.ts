@@ -107,8 +107,10 @@ describe("generate-video", () => {
     await expect.poll(() => stub.videoOperations[1]?.polls ?? 0).toBeGreaterThanOrEqual(1);
     cancel.abort();
     await expect(running).rejects.toMatchObject({ name: "AbortError" });
+    // A poll already on its way when the run was cancelled may still reach the stand-in; none starts after.
+    await new Promise((resolve) => setTimeout(resolve, 30));
     const polls = stub.videoOperations[1].polls;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 80));
     expect(stub.videoOperations[1].polls).toBe(polls);
   });
 });
