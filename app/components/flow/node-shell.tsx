@@ -133,9 +133,9 @@ function FullNode({ id, type, data, selected, fieldKinds = {}, children }: NodeS
 
 /**
  * A node as drawn when zoomed far out (level-of-detail.ts): the header's colour and label, and a
- * handle per port so edges stay attached. The run's status is the frame's colour and glow (and
- * part of its accessible name): a status change only restyles the frame, so it never changes the
- * node's size (React Flow would measure it again) or the page's layout.
+ * handle per port so edges stay attached. The run's status is a ring of its colour round the
+ * frame (flow.css) and part of its accessible name: a status change only repaints the frame, so
+ * it never changes the node's size (React Flow would measure it again) or the page's layout.
  */
 function CompactNode({ id, type, selected }: { id: string; type: NodeType; selected: boolean }) {
   const definition = getNodeDefinition(type);
