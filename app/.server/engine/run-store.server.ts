@@ -119,6 +119,9 @@ function createNodeWriteQueue(runId: string) {
   };
 }
 
+/** Most writes in one statement: a cancelled run of thousands of nodes stays far below PostgreSQL's 65,535 parameters. */
+const MAX_WRITES_PER_STATEMENT = 200;
+
 /**
  * The waiting writes that go in the next statement: in order, up to one that touches a node an
  * earlier one in the batch touches (one statement may change a row only once).
@@ -127,7 +130,7 @@ function takeBatch<T extends { write: NodeWrite }>(waiting: T[]): T[] {
   const touched = new Set<string>();
   let size = 0;
   for (const { write } of waiting) {
-    if (write.nodeIds.some((nodeId) => touched.has(nodeId))) break;
+    if (size === MAX_WRITES_PER_STATEMENT || write.nodeIds.some((nodeId) => touched.has(nodeId))) break;
     for (const nodeId of write.nodeIds) touched.add(nodeId);
     size++;
   }
