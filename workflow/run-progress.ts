@@ -54,7 +54,7 @@ export const RunProgressSchema = z.object({
 export type RunProgress = z.infer<typeof RunProgressSchema>;
 
 /** A node's progress as it travels: the fields that hold their default may be left out. */
-export type NodeProgressOnTheWire = z.input<typeof NodeProgressSchema>;
+type NodeProgressOnTheWire = z.input<typeof NodeProgressSchema>;
 /** A run's progress as it travels (run metadata, the embedded realtime feed). */
 export type RunProgressOnTheWire = z.input<typeof RunProgressSchema>;
 
